@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import {
+  chatText,
+  clientMessageId,
+  deviceId,
+  MAX_PAGE_SIZE,
+  MAX_QUERY_LENGTH,
+  MAX_SEARCH_RESULTS,
+  nickname,
+  ref,
+  roomName,
+  seq,
+} from './fields.ts';
+
+/** Rooms a `hello` may list in `have`. */
+export const MAX_HAVE_ROOMS = 64;
+
+/** First frame on every connection: who is speaking, which protocol, and what it already holds. */
+export const helloFrame = z.object({
+  type: z.literal('hello'),
+  protocol: z.int().min(1),
+  client: z.object({ name: z.string().min(1).max(64), version: z.string().max(32).default('') }),
+  deviceId,
+  nick: nickname,
+  /** Last sequence number the client holds per room, so the host can say what is new. */
+  have: z
+    .record(roomName, seq)
+    .refine((h) => Object.keys(h).length <= MAX_HAVE_ROOMS, `at most ${MAX_HAVE_ROOMS} rooms`)
+    .default({}),
+});
+
+export const roomsFrame = z.object({ type: z.literal('rooms'), ref: ref.optional() });
+
+/** Join a room. With `since`, the host follows `joined` with the first page of what came after it. */
+export const joinFrame = z.object({
+  type: z.literal('join'),
+  ref: ref.optional(),
+  room: roomName,
+  password: z.string().min(1).max(256).optional(),
+  since: seq.optional(),
+});
+
+export const leaveFrame = z.object({ type: z.literal('leave'), ref: ref.optional(), room: roomName });
+
+/** Change this connection's nickname in every room it has joined. */
+export const nickFrame = z.object({ type: z.literal('nick'), ref: ref.optional(), nick: nickname });
+
+export const typingFrame = z.object({ type: z.literal('typing'), room: roomName, active: z.boolean() });
+
+/** Send a chat message. `id` is the client's own; a retry with the same `id` is acked, not stored again. */
+export const sendFrame = z.object({
+  type: z.literal('send'),
+  ref: ref.optional(),
+  room: roomName,
+  id: clientMessageId,
+  text: chatText,
+});
+
+/**
+ * A page of history: `before` pages backwards (older), `after` forwards (resume), neither gives the
+ * newest page. Messages always come oldest first.
+ */
+export const historyFrame = z
+  .object({
+    type: z.literal('history'),
+    ref: ref.optional(),
+    room: roomName,
+    before: seq.optional(),
+    after: seq.optional(),
+    limit: z.int().min(1).max(MAX_PAGE_SIZE).optional(),
+  })
+  .refine((f) => f.before === undefined || f.after === undefined, 'give `before` or `after`, not both');
+
+export const searchFrame = z.object({
+  type: z.literal('search'),
+  ref: ref.optional(),
+  room: roomName,
+  query: z.string().min(1).max(MAX_QUERY_LENGTH),
+  limit: z.int().min(1).max(MAX_SEARCH_RESULTS).optional(),
+});
+
+/** Application-level ping for round-trip time; browsers cannot send WebSocket pings. */
+export const pingFrame = z.object({ type: z.literal('ping'), ref: ref.optional(), t: z.number() });
+
+/** Schema for each client frame type; the host looks the schema up by `type`. */
+export const clientFrameSchemas = {
+  hello: helloFrame,
+  rooms: roomsFrame,
+  join: joinFrame,
+  leave: leaveFrame,
+  nick: nickFrame,
+  typing: typingFrame,
+  send: sendFrame,
+  history: historyFrame,
+  search: searchFrame,
+  ping: pingFrame,
+} as const;
+
+export type ClientFrameType = keyof typeof clientFrameSchemas;
+export type ClientFrameOf<T extends ClientFrameType> = z.infer<(typeof clientFrameSchemas)[T]>;
+export type ClientFrame = { [T in ClientFrameType]: ClientFrameOf<T> }[ClientFrameType];
+/** What a client writes: defaults may be left out. */
+export type ClientFrameInput = { [T in ClientFrameType]: z.input<(typeof clientFrameSchemas)[T]> }[ClientFrameType];

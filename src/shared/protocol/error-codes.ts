@@ -1,0 +1,26 @@
+/**
+ * Stable error codes carried by `error` frames. Clients switch on `code`; `message` is for people
+ * and may change. A client that meets a code it does not know treats it as `internal`.
+ */
+export const ERROR_CODES = {
+  bad_json: 'The text frame is not valid JSON.',
+  binary_unsupported: 'Binary frames are reserved for file transfer, which this host does not offer yet.',
+  unknown_type: 'The frame has no `type`, or a `type` this host does not know.',
+  invalid_frame: 'A field is missing, of the wrong type, or out of range.',
+  hello_required: 'The first frame on a connection must be `hello`.',
+  already_greeted: '`hello` was already accepted on this connection.',
+  unsupported_protocol: 'The `hello` asks for a protocol version this host does not speak.',
+  rate_limited: 'Too many frames; wait `retryAfterMs` and send again.',
+  room_not_found: 'No room of that name on this host.',
+  not_joined: 'The frame names a room this connection has not joined.',
+  too_many_rooms: 'This connection has joined as many rooms as it may.',
+  password_required: 'The room has a password and the `join` carried none.',
+  wrong_password: 'The password does not match.',
+  auth_backoff: 'Too many wrong passwords from this address; wait `retryAfterMs`.',
+  storage_failed: 'The host could not store the message; it was not sent. Retry with the same `id`.',
+  internal: 'The host hit an unexpected error handling this frame.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { ERROR_CODE_LIST } from './error-codes.ts';
+import { nickname, ref, roomName, seq, timestamp } from './fields.ts';
+
+/** A connection's public id on this host, fresh for every connection. */
+export const memberId = z.string().min(1).max(32);
+/** A stable, public tag for a device (derived from its private device id); lets a client spot its own messages. */
+export const deviceTag = z.string().min(1).max(32);
+
+export const member = z.object({ id: memberId, nick: nickname });
+
+export const roomInfo = z.object({
+  name: roomName,
+  /** Sequence number of the newest message (0 for an empty room). */
+  head: seq,
+  /** Members present now. */
+  members: z.int().min(0),
+  /** True when joining needs a password. */
+  locked: z.boolean(),
+});
+
+/** A stored chat message as every client sees it. `kind` leaves room for files and feeds later. */
+export const storedMessage = z.object({
+  seq: seq.min(1),
+  id: z.string(),
+  from: z.object({ nick: nickname, device: deviceTag }),
+  kind: z.literal('text'),
+  text: z.string(),
+  ts: timestamp,
+});
+
+export const welcomeFrame = z.object({
+  type: z.literal('welcome'),
+  protocol: z.int(),
+  host: z.object({ id: z.string(), name: z.string() }),
+  /** This connection's member id. */
+  member: memberId,
+  /** This device's public tag, as it appears in `from.device`. */
+  device: deviceTag,
+  /** The host's limits that shape what a client sends (see docs/protocol.md). */
+  limits: z.object({
+    maxFrameBytes: z.int(),
+    ratePerSecond: z.number(),
+    rateBurst: z.int(),
+    historyPageSize: z.int(),
+    heartbeatIntervalMs: z.int(),
+  }),
+  rooms: z.array(roomInfo),
+  time: timestamp,
+});
+
+export const roomListFrame = z.object({ type: z.literal('rooms'), ref: ref.optional(), rooms: z.array(roomInfo) });
+
+export const joinedFrame = z.object({
+  type: z.literal('joined'),
+  ref: ref.optional(),
+  room: roomName,
+  head: seq,
+  members: z.array(member),
+});
+
+export const leftFrame = z.object({ type: z.literal('left'), ref: ref.optional(), room: roomName });
+
+export const presenceFrame = z.object({
+  type: z.literal('presence'),
+  room: roomName,
+  event: z.enum(['join', 'leave', 'nick']),
+  member,
+  /** The old nickname, on `nick` events. */
+  previousNick: nickname.optional(),
+});
+
+export const typingNoticeFrame = z.object({
+  type: z.literal('typing'),
+  room: roomName,
+  member: memberId,
+  nick: nickname,
+  active: z.boolean(),
+});
+
+/** Sent to the sender only after the message is durably stored. */
+export const ackFrame = z.object({
+  type: z.literal('ack'),
+  ref: ref.optional(),
+  room: roomName,
+  id: z.string(),
+  seq: seq.min(1),
+  ts: timestamp,
+  /** True when this `id` was stored before: a retry, not broadcast again. */
+  duplicate: z.boolean(),
+});
+
+/** A new message, broadcast to every member of the room (the sender included). */
+export const messageFrame = storedMessage.extend({ type: z.literal('message'), room: roomName });
+
+export const historyPageFrame = z.object({
+  type: z.literal('history'),
+  ref: ref.optional(),
+  room: roomName,
+  /** Oldest first. */
+  messages: z.array(storedMessage),
+  /** True when more messages lie further in the direction that was asked for. */
+  more: z.boolean(),
+});
+
+export const searchResultsFrame = z.object({
+  type: z.literal('results'),
+  ref: ref.optional(),
+  room: roomName,
+  query: z.string(),
+  /** Best match first. */
+  messages: z.array(storedMessage),
+});
+
+/** A notice from the host to everyone connected (shutdown, maintenance, …). */
+export const announceFrame = z.object({
+  type: z.literal('announce'),
+  text: z.string(),
+  level: z.enum(['info', 'warning']),
+  ts: timestamp,
+});
+
+export const errorFrame = z.object({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODE_LIST).catch('internal'),
+  message: z.string(),
+  ref: ref.optional(),
+  /** The room and message id the error is about, when it is about a `send`. */
+  room: roomName.optional(),
+  id: z.string().optional(),
+  retryAfterMs: z.int().min(0).optional(),
+});
+
+export const pongFrame = z.object({ type: z.literal('pong'), ref: ref.optional(), t: z.number(), time: timestamp });
+
+export const hostFrameSchemas = {
+  welcome: welcomeFrame,
+  rooms: roomListFrame,
+  joined: joinedFrame,
+  left: leftFrame,
+  presence: presenceFrame,
+  typing: typingNoticeFrame,
+  ack: ackFrame,
+  message: messageFrame,
+  history: historyPageFrame,
+  results: searchResultsFrame,
+  announce: announceFrame,
+  error: errorFrame,
+  pong: pongFrame,
+} as const;
+
+export type HostFrameType = keyof typeof hostFrameSchemas;
+export type HostFrameOf<T extends HostFrameType> = z.infer<(typeof hostFrameSchemas)[T]>;
+export type HostFrame = { [T in HostFrameType]: HostFrameOf<T> }[HostFrameType];
+export type Member = z.infer<typeof member>;
+export type RoomInfo = z.infer<typeof roomInfo>;
+export type StoredMessage = z.infer<typeof storedMessage>;

@@ -1,0 +1,39 @@
+/**
+ * Every limit the host enforces, with its default, in one place. The host merges its options over
+ * these once at start-up; `docs/protocol.md` documents the same numbers, and `welcome.limits` tells
+ * each client the ones that shape what it may send.
+ */
+export const DEFAULT_LIMITS = {
+  /** Largest WebSocket message the host accepts, in bytes. Larger frames close the socket with 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** Frames a connection may send per second on average (token-bucket refill rate). */
+  ratePerSecond: 20,
+  /** Frames a connection may send in a burst above the average (token-bucket size). */
+  rateBurst: 40,
+  /** Frames rejected in a row for rate before the host closes the connection with 4029. */
+  rateStrikes: 100,
+  /** Open WebSocket connections allowed from one remote address. */
+  maxConnectionsPerAddress: 16,
+  /** Open WebSocket connections allowed in total. */
+  maxConnections: 2000,
+  /** Rooms one connection may have joined at once. */
+  maxRoomsPerConnection: 32,
+  /** Time to send complete HTTP headers (slowloris guard), in ms. */
+  headersTimeoutMs: 10_000,
+  /** Time from WebSocket open to a valid `hello`, in ms. Past it the host closes with 4001. */
+  helloTimeoutMs: 10_000,
+  /** Interval between heartbeat pings, in ms; a peer that misses one pong is dropped at the next. */
+  heartbeatIntervalMs: 30_000,
+  /** Bytes queued for one client before it counts as a slow consumer and is dropped. */
+  maxBufferedBytes: 4 * 1024 * 1024,
+  /** Messages in one history page when the client does not ask for fewer. */
+  historyPageSize: 100,
+  /** Messages written in one storage transaction at most (group commit). */
+  maxCommitBatch: 1000,
+  /** First wait after a wrong room password, in ms; doubles with each further wrong try. */
+  passwordBackoffBaseMs: 500,
+  /** Longest wait after wrong room passwords, in ms. */
+  passwordBackoffMaxMs: 30_000,
+} as const;
+
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
