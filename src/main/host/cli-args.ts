@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { roomName } from '../../shared/protocol/index.ts';
+
+export const DEFAULT_PORT = 4747;
+
+export const USAGE = `Usage: tincan-host [options]
+
+Runs a Tincan host without the desktop app: rooms, history and the web client on one port.
+
+Options:
+  --port P                 TCP port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data DIR               folder for the database (default ~/.local/share/tincan-host)
+  --room NAME              create this room if it does not exist (repeatable; default "general"
+                           when the host has no rooms yet)
+  --password-file NAME=F   protect room NAME with the password in file F (first line)
+  --bind ADDR              address to bind (default :: — every interface)
+  --name NAME              host name shown to clients (default: this machine's name)
+  --web DIR                folder of the built web client to serve (default: out/web when built)
+  --allow-origin ORIGIN    also accept WebSockets from this browser origin (repeatable)
+  --durability MODE        full (fsync every commit, default) or normal
+  -h, --help               show this help
+`;
+
+export interface CliConfig {
+  help: boolean;
+  port: number;
+  dataDir: string | undefined;
+  rooms: string[];
+  passwordFiles: Map<string, string>;
+  bind: string | undefined;
+  name: string | undefined;
+  webRoot: string | undefined;
+  allowedOrigins: string[];
+  durability: 'full' | 'normal';
+}
+
+/** A bad flag: the message is for people, printed above the usage. */
+export class UsageError extends Error {}
+
+/** Parse and check the command line. Throws UsageError with a one-line reason. */
+export function parseCliArgs(argv: string[]): CliConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        data: { type: 'string' },
+        room: { type: 'string', multiple: true },
+        'password-file': { type: 'string', multiple: true },
+        bind: { type: 'string' },
+        name: { type: 'string' },
+        web: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        durability: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '0') || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+  }
+  const rooms = values.room ?? [];
+  for (const name of rooms) checkRoom(name, '--room');
+  const passwordFiles = new Map<string, string>();
+  for (const entry of values['password-file'] ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--password-file wants NAME=FILE, not ${JSON.stringify(entry)}`);
+    const name = entry.slice(0, eq);
+    checkRoom(name, '--password-file');
+    passwordFiles.set(name, entry.slice(eq + 1));
+  }
+  const durability = values.durability ?? 'full';
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new UsageError(`--durability must be full or normal, not ${JSON.stringify(durability)}`);
+  }
+  for (const origin of values['allow-origin'] ?? []) {
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*$/i.test(origin)) {
+      throw new UsageError(`--allow-origin wants an origin like http://host:port, not ${JSON.stringify(origin)}`);
+    }
+  }
+  return {
+    help: values.help ?? false,
+    port,
+    dataDir: values.data,
+    rooms,
+    passwordFiles,
+    bind: values.bind,
+    name: values.name,
+    webRoot: values.web,
+    allowedOrigins: values['allow-origin'] ?? [],
+    durability,
+  };
+}
+
+function checkRoom(name: string, flag: string): void {
+  const result = roomName.safeParse(name);
+  if (!result.success) throw new UsageError(`${flag}: room name ${JSON.stringify(name)} ${result.error.issues[0]?.message}`);
+}

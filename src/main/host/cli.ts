@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The headless host: the same HostServer as the desktop app, for an always-on LAN box.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
+import { HostServer } from './host-server.ts';
+import { httpUrl, listeningAddresses } from './lan-addresses.ts';
+import type { Logger } from './options.ts';
+
+const logger: Logger = {
+  info: (m) => console.log(m),
+  warn: (m) => console.warn(`warning: ${m}`),
+  error: (m) => console.error(`error: ${m}`),
+};
+
+function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'tincan-host');
+}
+
+/** The built web client, from the source tree (src/main/host) or from the bundle (out/main). */
+function defaultWebRoot(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../../../out/web'), resolve(here, '../web')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+function readPassword(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read password file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (password.length === 0) throw new UsageError(`password file ${file} is empty`);
+  return password;
+}
+
+async function start(config: CliConfig): Promise<HostServer> {
+  const passwords = new Map([...config.passwordFiles].map(([room, file]) => [room, readPassword(file)]));
+  const dataDir = resolve(config.dataDir ?? defaultDataDir());
+  const host = new HostServer({
+    port: config.port,
+    dataDir,
+    durability: config.durability,
+    webRoot: config.webRoot ? resolve(config.webRoot) : defaultWebRoot(),
+    allowedOrigins: config.allowedOrigins,
+    ...(config.bind ? { bind: config.bind } : {}),
+    ...(config.name ? { hostName: config.name } : {}),
+    logger,
+  });
+  const wanted = new Set([...config.rooms, ...passwords.keys()]);
+  if (wanted.size === 0 && host.rooms().length === 0) wanted.add('general');
+  for (const room of wanted) await host.createRoom(room, { password: passwords.get(room) });
+  await host.listen();
+
+  const { bind } = host.options;
+  console.log(`Tincan host "${host.identity.name}" — data in ${dataDir}`);
+  console.log(`Rooms: ${host.rooms().map((r) => (r.locked ? `${r.name} (password)` : r.name)).join(', ')}`);
+  console.log(host.options.webRoot ? 'Open in a browser on the LAN:' : 'Listening on (web client not built; run npm run build:web):');
+  for (const a of listeningAddresses(bind)) {
+    console.log(`  ${httpUrl(a.address, host.port)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`);
+  }
+  console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host`);
+  return host;
+}
+
+async function main(): Promise<void> {
+  let config: CliConfig;
+  try {
+    config = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`tincan-host: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let host: HostServer;
+  try {
+    host = await start(config);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const reason =
+      e instanceof UsageError || e instanceof TypeError
+        ? e.message
+        : e.code === 'EADDRINUSE'
+          ? `port ${config.port} is already in use; pick another with --port`
+          : e.code === 'EACCES'
+            ? `not allowed to listen on port ${config.port}; use a port above 1023`
+            : (e.message ?? String(e));
+    process.stderr.write(`tincan-host: ${reason}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write('tincan-host: forced exit\n');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n${signal}: closing connections and storage…`);
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`tincan-host: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

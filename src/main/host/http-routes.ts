@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RoomInfo } from '../../shared/protocol/index.ts';
+import { isAllowedHost } from './request-guard.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface HttpRouteSources {
+  machineName: string;
+  allowedHosts: readonly string[];
+  webRoot: string | null;
+  health(): Record<string, unknown>;
+  rooms(): { host: { id: string; name: string }; protocol: number; rooms: RoomInfo[] };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
+
+/**
+ * Plain HTTP on the host's port: `/health`, `/api/rooms`, and the built web client. Only GET and
+ * HEAD; only local Host names (see request-guard.ts).
+ */
+export function createHttpHandler(sources: HttpRouteSources) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!isAllowedHost(req.headers.host, sources.machineName, sources.allowedHosts)) {
+      return sendJson(res, 421, { error: 'Host header names no local address' });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/health') return sendJson(res, 200, sources.health());
+    if (path === '/api/rooms') return sendJson(res, 200, sources.rooms());
+    if (path === '/ws') return sendJson(res, 426, { error: 'this endpoint speaks WebSocket; see docs/protocol.md' });
+    if (sources.webRoot && (await serveStatic(sources.webRoot, req, res, path))) return;
+    sendJson(res, 404, { error: 'not found' });
+  };
+}

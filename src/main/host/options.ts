@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_LIMITS, type Limits } from '../../shared/protocol/index.ts';
+import type { Durability } from '../store/database.ts';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface HostOptions {
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Address to bind. Default '::' (every interface, IPv4 and IPv6). */
+  bind?: string;
+  /** Folder for the database; null keeps everything in memory (tests, benchmarks). Default null. */
+  dataDir?: string | null;
+  /** Disk sync on every commit ('full', default) or only at checkpoints ('normal'). */
+  durability?: Durability;
+  /** Name shown to clients. Default: this machine's hostname. */
+  hostName?: string;
+  /** Folder with the built web client, served over HTTP when set and present. Default null. */
+  webRoot?: string | null;
+  /** Browser origins allowed to open a WebSocket besides the host's own (e.g. the desktop app's). */
+  allowedOrigins?: string[];
+  /** Host names served besides IP literals, localhost, this machine's name and *.local. */
+  allowedHosts?: string[];
+  /** Overrides for any of DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+  /** Current time in ms; tests pass a fake. */
+  clock?: () => number;
+  logger?: Logger;
+}
+
+export interface ResolvedHostOptions {
+  port: number;
+  bind: string;
+  dataDir: string | null;
+  durability: Durability;
+  hostName: string;
+  webRoot: string | null;
+  allowedOrigins: string[];
+  allowedHosts: string[];
+  limits: Limits;
+  clock: () => number;
+  logger: Logger;
+}
+
+const positive = z.number().positive().finite();
+const limitsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((key) => [key, positive.optional()])) as Record<
+    keyof Limits,
+    z.ZodOptional<typeof positive>
+  >,
+);
+
+const optionsSchema = z.object({
+  port: z.int().min(0).max(65535).default(0),
+  bind: z.string().min(1).default('::'),
+  dataDir: z.string().min(1).nullable().default(null),
+  durability: z.enum(['full', 'normal']).default('full'),
+  hostName: z.string().min(1).max(64).optional(),
+  webRoot: z.string().min(1).nullable().default(null),
+  allowedOrigins: z.array(z.string().min(1)).default([]),
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  limits: limitsSchema.default({}),
+});
+
+/** Merge options over the defaults once, and fail up front with a message naming the bad option. */
+export function resolveHostOptions(options: HostOptions = {}): ResolvedHostOptions {
+  const { clock, logger, ...plain } = options;
+  const parsed = optionsSchema.safeParse(plain);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TypeError(`invalid host option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+  }
+  const o = parsed.data;
+  return {
+    ...o,
+    hostName: o.hostName ?? hostname(),
+    limits: { ...DEFAULT_LIMITS, ...o.limits } as Limits,
+    clock: clock ?? Date.now,
+    logger: logger ?? silentLogger,
+  };
+}

@@ -1,0 +1,77 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isAllowedHost, isAllowedOrigin } from './request-guard.ts';
+
+/** `::ffff:10.0.0.2` and `10.0.0.2` are one peer. */
+export function remoteAddressOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** Answer a refused upgrade with a plain HTTP status, then hang up. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.on('error', () => {});
+  if (!socket.writable) return void socket.destroy();
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export interface GateLimits {
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+}
+
+export interface GateRules {
+  machineName: string;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
+
+/**
+ * Decides, before any WebSocket exists, whether an upgrade may go on: right path, a local Host
+ * (no DNS rebinding), an allowed Origin (no cross-site hijacking), and room under the connection
+ * caps. Counts every admitted socket until it closes, handshake included.
+ */
+export class UpgradeGate {
+  readonly #limits: GateLimits;
+  readonly #rules: GateRules;
+  readonly #perAddress = new Map<string, number>();
+  #total = 0;
+
+  constructor(limits: GateLimits, rules: GateRules) {
+    this.#limits = limits;
+    this.#rules = rules;
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Returns the refusal as [status, reason], or null after counting the socket in. */
+  admit(req: IncomingMessage, socket: Duplex): [number, string] | null {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/ws') return [404, 'WebSocket endpoint is /ws'];
+    if (!isAllowedHost(req.headers.host, this.#rules.machineName, this.#rules.allowedHosts)) {
+      return [421, 'Host header names no local address'];
+    }
+    if (!isAllowedOrigin(req.headers.origin, req.headers.host, this.#rules.allowedOrigins)) {
+      return [403, 'Origin not allowed'];
+    }
+    if (this.#total >= this.#limits.maxConnections) return [503, 'Host is at its connection limit'];
+    const address = remoteAddressOf(req);
+    const fromAddress = this.#perAddress.get(address) ?? 0;
+    if (fromAddress >= this.#limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
+    this.#total++;
+    this.#perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      this.#total--;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    });
+    return null;
+  }
+}

@@ -1,0 +1,63 @@
+import type { AppendResult, MessageStore, NewMessage } from './message-store.ts';
+
+export type AppendCallback = (error: Error | null, result?: AppendResult) => void;
+
+export interface GroupCommitOptions {
+  /** Largest batch written in one transaction. */
+  maxBatch: number;
+  /** Runs the flush later; setImmediate lets every frame already read off the sockets join the batch. */
+  schedule?: (flush: () => void) => void;
+}
+
+/**
+ * Collects messages that arrive together and writes them in one transaction, so one disk sync
+ * covers all of them. Callbacks run only after the commit, which is when a message may be acked.
+ */
+export class GroupCommit {
+  readonly #store: MessageStore;
+  readonly #maxBatch: number;
+  readonly #schedule: (flush: () => void) => void;
+  #pending: NewMessage[] = [];
+  #callbacks: AppendCallback[] = [];
+  #scheduled = false;
+
+  constructor(store: MessageStore, { maxBatch, schedule = setImmediate }: GroupCommitOptions) {
+    this.#store = store;
+    this.#maxBatch = maxBatch;
+    this.#schedule = schedule;
+  }
+
+  /** Messages waiting for the next commit. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  append(message: NewMessage, callback: AppendCallback): void {
+    this.#pending.push(message);
+    this.#callbacks.push(callback);
+    if (this.#pending.length >= this.#maxBatch) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      this.#schedule(() => this.flush());
+    }
+  }
+
+  /** Write everything pending now. Safe to call at any time, e.g. before shutdown. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    const callbacks = this.#callbacks;
+    this.#pending = [];
+    this.#callbacks = [];
+    let results: AppendResult[];
+    try {
+      results = this.#store.appendBatch(batch);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const callback of callbacks) callback(failure);
+      return;
+    }
+    for (let i = 0; i < callbacks.length; i++) callbacks[i]!(null, results[i]);
+  }
+}

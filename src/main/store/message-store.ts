@@ -1,0 +1,196 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { StoredMessage } from '../../shared/protocol/index.ts';
+
+export interface RoomRecord {
+  id: number;
+  name: string;
+  passwordHash: string | null;
+}
+
+/** A message on its way into storage; the store gives it its sequence number. */
+export interface NewMessage {
+  roomId: number;
+  clientId: string;
+  device: string;
+  nick: string;
+  text: string;
+  ts: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  ts: number;
+  /** True when (room, device, clientId) was already stored: the retry is acked with the original. */
+  duplicate: boolean;
+}
+
+export interface Page {
+  messages: StoredMessage[];
+  more: boolean;
+}
+
+interface MessageRow {
+  seq: number;
+  client_id: string;
+  device: string;
+  nick: string;
+  kind: string;
+  text: string;
+  ts: number;
+}
+
+const COLUMNS = 'seq, client_id, device, nick, kind, text, ts';
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    seq: row.seq,
+    id: row.client_id,
+    from: { nick: row.nick, device: row.device },
+    kind: 'text',
+    text: row.text,
+    ts: row.ts,
+  };
+}
+
+/**
+ * Rooms and their messages in SQLite. Owns each room's sequence counter: sequence numbers are given
+ * out inside the write transaction, so they are dense and never reused, even across restarts.
+ */
+export class MessageStore {
+  readonly #db: DatabaseSync;
+  readonly #heads = new Map<number, number>();
+  readonly #insert: StatementSync;
+  readonly #findDuplicate: StatementSync;
+  readonly #after: StatementSync;
+  readonly #before: StatementSync;
+  readonly #search: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT OR IGNORE INTO messages (room_id, seq, client_id, device, nick, kind, text, ts)
+       VALUES (?, ?, ?, ?, ?, 'text', ?, ?)`,
+    );
+    this.#findDuplicate = db.prepare('SELECT seq, ts FROM messages WHERE room_id = ? AND device = ? AND client_id = ?');
+    this.#after = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+    this.#before = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+    this.#search = db.prepare(
+      `SELECT ${COLUMNS.split(', ')
+        .map((c) => `m.${c}`)
+        .join(', ')}
+       FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+       WHERE messages_fts MATCH ? AND m.room_id = ? ORDER BY rank LIMIT ?`,
+    );
+    const heads = db.prepare('SELECT room_id, MAX(seq) AS head FROM messages GROUP BY room_id').all() as {
+      room_id: number;
+      head: number;
+    }[];
+    for (const { room_id, head } of heads) this.#heads.set(room_id, head);
+  }
+
+  /** A value from the key/value `meta` table, set to `create()` the first time it is asked for. */
+  meta(key: string, create: () => string): string {
+    this.#db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, create());
+    return (this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string }).value;
+  }
+
+  listRooms(): RoomRecord[] {
+    const rows = this.#db.prepare('SELECT id, name, password_hash FROM rooms ORDER BY name').all() as {
+      id: number;
+      name: string;
+      password_hash: string | null;
+    }[];
+    return rows.map((r) => ({ id: r.id, name: r.name, passwordHash: r.password_hash }));
+  }
+
+  /** Create the room, or return it unchanged when it exists. */
+  ensureRoom(name: string, now: number): RoomRecord {
+    this.#db.prepare('INSERT OR IGNORE INTO rooms (name, created_at) VALUES (?, ?)').run(name, now);
+    const row = this.#db.prepare('SELECT id, name, password_hash FROM rooms WHERE name = ?').get(name) as {
+      id: number;
+      name: string;
+      password_hash: string | null;
+    };
+    return { id: row.id, name: row.name, passwordHash: row.password_hash };
+  }
+
+  setPasswordHash(roomId: number, hash: string | null): void {
+    this.#db.prepare('UPDATE rooms SET password_hash = ? WHERE id = ?').run(hash, roomId);
+  }
+
+  /** Sequence number of the room's newest message, 0 when it has none. */
+  head(roomId: number): number {
+    return this.#heads.get(roomId) ?? 0;
+  }
+
+  /**
+   * Store a batch in one transaction (group commit: one disk sync for all of them). Either every
+   * message is stored or none is; on failure the sequence counters are left as they were.
+   */
+  appendBatch(batch: readonly NewMessage[]): AppendResult[] {
+    const saved = new Map(this.#heads);
+    const results: AppendResult[] = [];
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const m of batch) {
+        const seq = this.head(m.roomId) + 1;
+        const { changes } = this.#insert.run(m.roomId, seq, m.clientId, m.device, m.nick, m.text, m.ts);
+        if (changes === 1) {
+          this.#heads.set(m.roomId, seq);
+          results.push({ seq, ts: m.ts, duplicate: false });
+        } else {
+          const prior = this.#findDuplicate.get(m.roomId, m.device, m.clientId) as { seq: number; ts: number };
+          results.push({ seq: prior.seq, ts: prior.ts, duplicate: true });
+        }
+      }
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      this.#heads.clear();
+      for (const [room, head] of saved) this.#heads.set(room, head);
+      throw error;
+    }
+    return results;
+  }
+
+  /** Up to `limit` messages after `seq`, oldest first. */
+  after(roomId: number, seq: number, limit: number): Page {
+    const rows = this.#after.all(roomId, seq, limit + 1) as unknown as MessageRow[];
+    const more = rows.length > limit;
+    return { messages: rows.slice(0, limit).map(toMessage), more };
+  }
+
+  /** Up to `limit` messages before `seq` (or the newest ones), oldest first. */
+  before(roomId: number, seq: number | undefined, limit: number): Page {
+    const bound = seq ?? Number.MAX_SAFE_INTEGER;
+    const rows = this.#before.all(roomId, bound, limit + 1) as unknown as MessageRow[];
+    const more = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), more };
+  }
+
+  /** Full-text search in one room, best match first. The query is words, not FTS syntax. */
+  search(roomId: number, query: string, limit: number): StoredMessage[] {
+    const match = toFtsQuery(query);
+    if (!match) return [];
+    const rows = this.#search.all(match, roomId, limit) as unknown as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+/**
+ * Turn what a person typed into an FTS5 query: every word must appear, the last one as a prefix
+ * (so results follow typing). Words are quoted, so FTS operators and quotes in the input are text.
+ */
+export function toFtsQuery(input: string): string {
+  const words = input
+    .split(/\s+/u)
+    .map((w) => w.replace(/[^\p{L}\p{N}_]+/gu, ' ').trim())
+    .filter((w) => w.length > 0)
+    .slice(0, 16);
+  if (words.length === 0) return '';
+  return words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}

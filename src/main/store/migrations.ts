@@ -1,0 +1,66 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * Schema migrations, applied in order. The database's `user_version` is the number of migrations
+ * already applied. Never edit a migration that has shipped; append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: host identity, rooms, messages, and a full-text index kept in step by triggers.
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE rooms (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    created_at    INTEGER NOT NULL
+  );
+  CREATE TABLE messages (
+    id        INTEGER PRIMARY KEY,
+    room_id   INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    client_id TEXT NOT NULL,
+    device    TEXT NOT NULL,
+    nick      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    ts        INTEGER NOT NULL,
+    UNIQUE (room_id, seq),
+    UNIQUE (room_id, device, client_id)
+  );
+  CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'id');
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  END;
+  `,
+];
+
+/** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */
+export function migrate(db: DatabaseSync, migrations: readonly string[] = MIGRATIONS): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  const current = row.user_version;
+  if (current > migrations.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this build knows (${migrations.length}); ` +
+        'use a newer Tincan or another data folder',
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migrations[version]!);
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+  return migrations.length;
+}
