@@ -99,7 +99,8 @@ const join: Handler<'join'> = async (ctx, session, frame) => {
   if (fresh) room.broadcast({ type: 'presence', room: room.name, event: 'join', member: { id: session.id, nick: session.nick } }, session);
   const since = frame.since ?? session.have[room.name];
   if (since !== undefined && since < head) {
-    const page = ctx.store.after(room.id, since, ctx.limits.historyPageSize);
+    // Bounded by head: what comes later arrives live as `message`, so nothing is sent twice.
+    const page = ctx.store.after(room.id, since, ctx.limits.historyPageSize, head + 1);
     session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
   }
 };
@@ -165,7 +166,9 @@ const history: Handler<'history'> = (ctx, session, frame) => {
   if (!room) return;
   const limit = Math.min(frame.limit ?? ctx.limits.historyPageSize, MAX_PAGE_SIZE);
   const page =
-    frame.after !== undefined ? ctx.store.after(room.id, frame.after, limit) : ctx.store.before(room.id, frame.before, limit);
+    frame.after !== undefined
+      ? ctx.store.after(room.id, frame.after, limit, frame.before)
+      : ctx.store.before(room.id, frame.before, limit);
   session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
 };
 

@@ -72,7 +72,9 @@ export class MessageStore {
        VALUES (?, ?, ?, ?, ?, 'text', ?, ?)`,
     );
     this.#findDuplicate = db.prepare('SELECT seq, ts FROM messages WHERE room_id = ? AND device = ? AND client_id = ?');
-    this.#after = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
+    this.#after = db.prepare(
+      `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
+    );
     this.#before = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
     this.#search = db.prepare(
       `SELECT ${COLUMNS.split(', ')
@@ -153,9 +155,9 @@ export class MessageStore {
     return results;
   }
 
-  /** Up to `limit` messages after `seq`, oldest first. */
-  after(roomId: number, seq: number, limit: number): Page {
-    const rows = this.#after.all(roomId, seq, limit + 1) as unknown as MessageRow[];
+  /** Up to `limit` messages after `seq` (and before `until`, when given), oldest first. */
+  after(roomId: number, seq: number, limit: number, until = Number.MAX_SAFE_INTEGER): Page {
+    const rows = this.#after.all(roomId, seq, until, limit + 1) as unknown as MessageRow[];
     const more = rows.length > limit;
     return { messages: rows.slice(0, limit).map(toMessage), more };
   }

@@ -57,8 +57,8 @@ export const sendFrame = z.object({
 });
 
 /**
- * A page of history: `before` pages backwards (older), `after` forwards (resume), neither gives the
- * newest page. Messages always come oldest first.
+ * A page of history. `after` alone pages forwards (resume), `before` alone backwards (older),
+ * both bound a range, neither gives the newest page. Messages always come oldest first.
  */
 export const historyFrame = z
   .object({
@@ -69,7 +69,10 @@ export const historyFrame = z
     after: seq.optional(),
     limit: z.int().min(1).max(MAX_PAGE_SIZE).optional(),
   })
-  .refine((f) => f.before === undefined || f.after === undefined, 'give `before` or `after`, not both');
+  .refine((f) => f.before === undefined || f.after === undefined || f.after < f.before, {
+    message: '`after` must be less than `before`',
+    path: ['after'],
+  });
 
 export const searchFrame = z.object({
   type: z.literal('search'),

@@ -1,0 +1,65 @@
+import type { Session } from 'electron';
+
+/**
+ * The Content-Security-Policy of every Tincan page: nothing is allowed unless listed here.
+ *
+ * - scripts only from the app itself (no inline script, no eval);
+ * - inline styles are allowed because Svelte sets `style=` attributes on elements;
+ * - images may also be `data:` and `blob:` URLs (pasted images, file previews);
+ * - `connect-src` allows WebSocket and HTTP to any LAN host, because the client joins hosts by address.
+ *
+ * `src/renderer/index.html` carries the same policy in a meta tag (a test keeps the two equal), so the
+ * web build served to phone browsers is covered too.
+ */
+export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'", 'ws:', 'http:'],
+  // These two do not fall back to default-src, so they are spelled out.
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+};
+
+/** Directives that only work in a response header; browsers ignore them in a meta tag. */
+export const CSP_HEADER_ONLY_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
+  'frame-ancestors': ["'none'"],
+};
+
+/** Turns directives into the `name value value; name value` form a CSP header or meta tag takes. */
+export function serializeCsp(directives: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => [name, ...values].join(' '))
+    .join('; ');
+}
+
+/** The policy for a `<meta http-equiv="Content-Security-Policy">` tag. */
+export const CONTENT_SECURITY_POLICY_META = serializeCsp(CSP_DIRECTIVES);
+
+/** The policy sent as a response header on every page the desktop app loads. */
+export const CONTENT_SECURITY_POLICY = serializeCsp({ ...CSP_DIRECTIVES, ...CSP_HEADER_ONLY_DIRECTIVES });
+
+type ResponseHeaders = Record<string, string | string[]>;
+
+/**
+ * Returns a copy of `headers` whose only Content-Security-Policy is ours. Any policy the response
+ * already carried (in any letter case) is dropped rather than merged, so a page cannot loosen it.
+ */
+export function withContentSecurityPolicy(headers: ResponseHeaders | undefined): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === 'content-security-policy') continue;
+    result[name] = Array.isArray(value) ? value : [value];
+  }
+  result['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  return result;
+}
+
+/** Adds the policy header to every response `session` receives (app pages and dev server alike). */
+export function applyContentSecurityPolicy(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
+  });
+}

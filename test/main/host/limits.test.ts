@@ -1,0 +1,117 @@
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startHost } from '../../helpers/host.ts';
+import { TestClient } from '../../helpers/test-client.ts';
+
+type Host = Awaited<ReturnType<typeof startHost>>;
+let h: Host;
+afterEach(async () => h?.stop());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rawSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+}
+
+function whenClosed(s: Socket): Promise<number> {
+  const start = Date.now();
+  return new Promise((resolve) => s.on('close', () => resolve(Date.now() - start)));
+}
+
+describe('HostServer limits, each at its edge', () => {
+  it('rate: a full burst passes, the next frame is refused with retryAfterMs, and refill lets it through', async () => {
+    let now = 1_000_000;
+    h = await startHost({ clock: () => now, limits: { ratePerSecond: 10, rateBurst: 5 } });
+    const c = await h.client(); // hello took one token
+    for (let i = 0; i < 4; i++) c.send({ type: 'ping', t: i });
+    for (let i = 0; i < 4; i++) await c.next('pong');
+    c.send({ type: 'send', room: 'general', id: 'over', text: 'x', ref: 'r' });
+    expect(await c.next('error')).toMatchObject({ code: 'rate_limited', retryAfterMs: 100, id: 'over', room: 'general', ref: 'r' });
+    now += 100; // one token back at 10/s
+    c.send({ type: 'ping', t: 9 });
+    expect(await c.next('pong')).toMatchObject({ t: 9 });
+  });
+
+  it('rate: closes with 4029 after rateStrikes refused frames in a row', async () => {
+    const now = 5_000;
+    h = await startHost({ clock: () => now, limits: { ratePerSecond: 1, rateBurst: 1, rateStrikes: 3 } });
+    const c = await h.client();
+    for (let i = 0; i < 4; i++) c.send({ type: 'ping', t: i });
+    expect((await c.closed).code).toBe(4029);
+    expect(c.all('error').map((e) => e.code)).toEqual(['rate_limited', 'rate_limited', 'rate_limited']);
+  });
+
+  it('connections per address: the cap is reached, one more is 429, a freed slot is reusable', async () => {
+    h = await startHost({ limits: { maxConnectionsPerAddress: 2 } });
+    const a = await TestClient.open(h.url);
+    const b = await TestClient.open(h.url);
+    await expect(TestClient.open(h.url)).rejects.toThrow('HTTP 429');
+    await a.close();
+    await sleep(50);
+    const c = await TestClient.open(h.url);
+    expect(h.host.connectionCount).toBe(2);
+    await Promise.all([b.close(), c.close()]);
+  });
+
+  it('connections in total: one more than the cap is 503', async () => {
+    h = await startHost({ limits: { maxConnections: 1 } });
+    const a = await TestClient.open(h.url);
+    await expect(TestClient.open(h.url)).rejects.toThrow('HTTP 503');
+    await a.close();
+  });
+
+  it('slowloris: a connection that never finishes its headers is cut at headersTimeoutMs', async () => {
+    h = await startHost({ limits: { headersTimeoutMs: 300 } });
+    const slow = await rawSocket(h.host.port);
+    slow.on('data', () => {});
+    slow.write('GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const drip = setInterval(() => slow.writable && slow.write('X-Drip: 1\r\n'), 50);
+    const silent = await rawSocket(h.host.port);
+    silent.on('data', () => {});
+    const [slowMs, silentMs] = await Promise.all([whenClosed(slow), whenClosed(silent)]);
+    clearInterval(drip);
+    expect(slowMs).toBeGreaterThanOrEqual(250);
+    expect(slowMs).toBeLessThan(3000);
+    expect(silentMs).toBeLessThan(3000);
+  });
+
+  it('hello timeout: a WebSocket that never says hello is closed with 4001', async () => {
+    h = await startHost({ limits: { helloTimeoutMs: 150 } });
+    const c = await TestClient.open(h.url);
+    expect(await c.closed).toMatchObject({ code: 4001, reason: 'hello timeout' });
+  });
+
+  it('heartbeat: a peer that stops answering pings is dropped within two intervals; a live one stays', async () => {
+    const interval = 200;
+    h = await startHost({ limits: { heartbeatIntervalMs: interval } });
+    const dead = new WebSocket(h.url, { autoPong: false });
+    const opened = new Promise<number>((r) => dead.on('open', () => r(Date.now())));
+    const closed = new Promise<number>((r) => dead.on('close', () => r(Date.now())));
+    const live = await h.client('live');
+    const closedAfter = (await closed) - (await opened);
+    expect(closedAfter).toBeLessThanOrEqual(2 * interval + 150);
+    await sleep(3 * interval);
+    expect(live.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('slow consumer: a member that stops reading is dropped at maxBufferedBytes; the others get everything', async () => {
+    h = await startHost({ limits: { maxBufferedBytes: 256 * 1024, ratePerSecond: 1e6, rateBurst: 1e6 } });
+    const writer = await h.joined('general', 'writer');
+    const reader = await h.joined('general', 'reader');
+    const stalled = await h.joined('general', 'stalled');
+    stalled.ws.pause(); // stop reading: the kernel buffers fill, then the host's queue grows
+    const text = 'y'.repeat(7900);
+    const total = 1500; // ~12 MB of broadcast, far past socket buffers plus the cap
+    for (let i = 1; i <= total; i++) writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+    const gone = await reader.next('presence', (p) => p.event === 'leave' && p.member.nick === 'stalled', 20_000);
+    expect(gone).toBeTruthy();
+    await reader.next('message', (m) => m.seq === total, 20_000);
+    expect(reader.all('message')).toHaveLength(total);
+    stalled.ws.resume();
+    expect((await stalled.closed).code).toBe(1006);
+  }, 40_000);
+});
