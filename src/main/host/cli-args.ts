@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { roomName } from '../../shared/protocol/index.ts';
+import { DEFAULT_LIMITS, roomName, type Limits } from '../../shared/protocol/index.ts';
 
 export const DEFAULT_PORT = 4747;
 
@@ -18,6 +18,8 @@ Options:
   --web DIR                folder of the built web client to serve (default: out/web when built)
   --allow-origin ORIGIN    also accept WebSockets from this browser origin (repeatable)
   --durability MODE        full (fsync every commit, default) or normal
+  --limit NAME=VALUE       override one limit (repeatable), e.g. --limit ratePerSecond=50;
+                           names and defaults are listed in docs/protocol.md
   -h, --help               show this help
 `;
 
@@ -32,6 +34,7 @@ export interface CliConfig {
   webRoot: string | undefined;
   allowedOrigins: string[];
   durability: 'full' | 'normal';
+  limits: Partial<Limits>;
 }
 
 /** A bad flag: the message is for people, printed above the usage. */
@@ -55,6 +58,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
         web: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         durability: { type: 'string' },
+        limit: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -84,6 +88,18 @@ export function parseCliArgs(argv: string[]): CliConfig {
       throw new UsageError(`--allow-origin wants an origin like http://host:port, not ${JSON.stringify(origin)}`);
     }
   }
+  const limits: Partial<Limits> = {};
+  for (const entry of values.limit ?? []) {
+    const [name, value, extra] = entry.split('=');
+    if (!name || !Object.hasOwn(DEFAULT_LIMITS, name) || extra !== undefined) {
+      throw new UsageError(`--limit wants NAME=VALUE with NAME one of ${Object.keys(DEFAULT_LIMITS).join(', ')}; got ${JSON.stringify(entry)}`);
+    }
+    const number = Number(value);
+    if (!value || !Number.isFinite(number) || number <= 0) {
+      throw new UsageError(`--limit ${name} must be a positive number, not ${JSON.stringify(value ?? '')}`);
+    }
+    limits[name as keyof Limits] = number;
+  }
   return {
     help: values.help ?? false,
     port,
@@ -95,6 +111,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     webRoot: values.web,
     allowedOrigins: values['allow-origin'] ?? [],
     durability,
+    limits,
   };
 }
 

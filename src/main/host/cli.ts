@@ -48,6 +48,7 @@ async function start(config: CliConfig): Promise<HostServer> {
     durability: config.durability,
     webRoot: config.webRoot ? resolve(config.webRoot) : defaultWebRoot(),
     allowedOrigins: config.allowedOrigins,
+    limits: config.limits,
     ...(config.bind ? { bind: config.bind } : {}),
     ...(config.name ? { hostName: config.name } : {}),
     logger,

@@ -1,0 +1,66 @@
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, spawnHost } from '../../helpers/host-process.ts';
+import { TestClient } from '../../helpers/test-client.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tincan-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tincan-host CLI', () => {
+  it('prints usage for --help', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: tincan-host/);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--port', '70000'], /--port must be a whole number/],
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--room', ' bad'], /room name " bad" must not start or end with spaces/],
+    [['--password-file', 'noequals'], /--password-file wants NAME=FILE/],
+    [['--durability', 'sometimes'], /--durability must be full or normal/],
+    [['--limit', 'maxWidgets=3'], /--limit wants NAME=VALUE/],
+    [['--limit', 'ratePerSecond=-1'], /ratePerSecond must be a positive number/],
+    [['--allow-origin', 'evil'], /--allow-origin wants an origin/],
+    [['stray'], /Unexpected argument 'stray'/],
+  ])('refuses %j with a one-line reason and the usage, no stack trace', async (args, reason) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(reason);
+    expect(stderr).toMatch(/Usage: tincan-host/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreadable password file and a busy port in one line', async () => {
+    const missing = await runCli(['--port', '0', '--data', dir, '--password-file', `vault=${join(dir, 'nope.txt')}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^tincan-host: cannot read password file .*ENOENT$/);
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    const taken = await runCli(['--port', String(port), '--bind', '127.0.0.1', '--data', dir]);
+    busy.close();
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim()).toBe(`tincan-host: port ${port} is already in use; pick another with --port`);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('serves rooms, prints its URLs, and exits 0 on %s after closing clients with 1001', async (signal) => {
+    const pw = join(dir, 'pw.txt');
+    writeFileSync(pw, 'sesame\n');
+    const host = await spawnHost(['--port', '0', '--data', join(dir, signal), '--room', 'lobby', '--password-file', `vault=${pw}`, '--name', 'cli-box']);
+    expect(host.stdout()).toMatch(/Tincan host "cli-box"/);
+    expect(host.stdout()).toMatch(/Rooms: lobby, vault \(password\)/);
+    expect(host.stdout()).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${host.port}/`));
+    const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`);
+    c.send({ type: 'join', room: 'vault', password: 'sesame' });
+    await c.next('joined');
+    host.child.kill(signal);
+    expect((await c.closed).code).toBe(1001);
+    expect(await host.exited).toEqual({ code: 0, signal: null });
+    expect(host.stdout()).toMatch(new RegExp(`${signal}: closing`));
+  });
+});
