@@ -1,12 +1,24 @@
 import { WebSocket } from 'ws';
-import { decodeHostFrame, PROTOCOL_VERSION, type ClientFrameInput, type HostFrame, type HostFrameOf, type HostFrameType } from '../../src/shared/protocol/index.ts';
+import {
+  decodeHostFrame,
+  PROTOCOL_VERSION,
+  type ClientFrameInput,
+  type HostFrame,
+  type HostFrameOf,
+  type HostFrameType,
+} from '../../src/shared/protocol/index.ts';
 
 export interface CloseInfo {
   code: number;
   reason: string;
 }
 
-type Waiter = { match: (f: HostFrame) => boolean; resolve: (f: HostFrame) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Waiter = {
+  match: (f: HostFrame) => boolean;
+  resolve: (f: HostFrame) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+};
 
 /**
  * A real WebSocket client for tests: records every host frame (validated against the protocol's
@@ -22,12 +34,15 @@ export class TestClient {
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('error', () => {});
     ws.on('message', (data, isBinary) => {
       if (isBinary) throw new Error('host sent a binary frame');
       const decoded = decodeHostFrame(data.toString());
-      if (!decoded.ok) throw new Error(`host sent an invalid frame (${decoded.message}): ${data.toString().slice(0, 200)}`);
+      if (!decoded.ok)
+        throw new Error(`host sent an invalid frame (${decoded.message}): ${data.toString().slice(0, 200)}`);
       this.frames.push(decoded.frame);
       this.#settle();
     });
@@ -50,9 +65,21 @@ export class TestClient {
   }
 
   /** Open and say hello; resolves with the welcome. */
-  static async greeted(url: string, nick = 'ann', deviceId = `device-${nick}-0000`, extra: Partial<ClientFrameInput> = {}): Promise<TestClient> {
+  static async greeted(
+    url: string,
+    nick = 'ann',
+    deviceId = `device-${nick}-0000`,
+    extra: Partial<ClientFrameInput> = {},
+  ): Promise<TestClient> {
     const client = await TestClient.open(url);
-    client.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: { name: 'test', version: '1' }, deviceId, nick, ...extra } as ClientFrameInput);
+    client.send({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      client: { name: 'test', version: '1' },
+      deviceId,
+      nick,
+      ...extra,
+    } as ClientFrameInput);
     await client.next('welcome');
     return client;
   }
@@ -66,7 +93,11 @@ export class TestClient {
   }
 
   /** The next unread frame of `type` matching `where`; frames before it are skipped. */
-  next<T extends HostFrameType>(type: T, where: (f: HostFrameOf<T>) => boolean = () => true, timeoutMs = 5000): Promise<HostFrameOf<T>> {
+  next<T extends HostFrameType>(
+    type: T,
+    where: (f: HostFrameOf<T>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<HostFrameOf<T>> {
     const match = (f: HostFrame) => f.type === type && where(f as HostFrameOf<T>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

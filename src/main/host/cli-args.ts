@@ -74,7 +74,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
   const passwordFiles = new Map<string, string>();
   for (const entry of values['password-file'] ?? []) {
     const eq = entry.indexOf('=');
-    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--password-file wants NAME=FILE, not ${JSON.stringify(entry)}`);
+    if (eq <= 0 || eq === entry.length - 1)
+      throw new UsageError(`--password-file wants NAME=FILE, not ${JSON.stringify(entry)}`);
     const name = entry.slice(0, eq);
     checkRoom(name, '--password-file');
     passwordFiles.set(name, entry.slice(eq + 1));
@@ -92,7 +93,9 @@ export function parseCliArgs(argv: string[]): CliConfig {
   for (const entry of values.limit ?? []) {
     const [name, value, extra] = entry.split('=');
     if (!name || !Object.hasOwn(DEFAULT_LIMITS, name) || extra !== undefined) {
-      throw new UsageError(`--limit wants NAME=VALUE with NAME one of ${Object.keys(DEFAULT_LIMITS).join(', ')}; got ${JSON.stringify(entry)}`);
+      throw new UsageError(
+        `--limit wants NAME=VALUE with NAME one of ${Object.keys(DEFAULT_LIMITS).join(', ')}; got ${JSON.stringify(entry)}`,
+      );
     }
     const number = Number(value);
     if (!value || !Number.isFinite(number) || number <= 0) {
@@ -117,5 +120,6 @@ export function parseCliArgs(argv: string[]): CliConfig {
 
 function checkRoom(name: string, flag: string): void {
   const result = roomName.safeParse(name);
-  if (!result.success) throw new UsageError(`${flag}: room name ${JSON.stringify(name)} ${result.error.issues[0]?.message}`);
+  if (!result.success)
+    throw new UsageError(`${flag}: room name ${JSON.stringify(name)} ${result.error.issues[0]?.message}`);
 }

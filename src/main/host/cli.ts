@@ -60,10 +60,21 @@ async function start(config: CliConfig): Promise<HostServer> {
 
   const { bind } = host.options;
   console.log(`Tincan host "${host.identity.name}" — data in ${dataDir}`);
-  console.log(`Rooms: ${host.rooms().map((r) => (r.locked ? `${r.name} (password)` : r.name)).join(', ')}`);
-  console.log(host.options.webRoot ? 'Open in a browser on the LAN:' : 'Listening on (web client not built; run npm run build:web):');
+  console.log(
+    `Rooms: ${host
+      .rooms()
+      .map((r) => (r.locked ? `${r.name} (password)` : r.name))
+      .join(', ')}`,
+  );
+  console.log(
+    host.options.webRoot
+      ? 'Open in a browser on the LAN:'
+      : 'Listening on (web client not built; run npm run build:web):',
+  );
   for (const a of listeningAddresses(bind)) {
-    console.log(`  ${httpUrl(a.address, host.port)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`);
+    console.log(
+      `  ${httpUrl(a.address, host.port)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
+    );
   }
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host`);
   return host;

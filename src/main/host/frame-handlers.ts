@@ -14,12 +14,21 @@ import { verifyPassword } from './password.ts';
 import type { Room } from './room.ts';
 import { deviceTagOf, type Session } from './session.ts';
 
-type Handler<T extends ClientFrameType> = (ctx: HostContext, session: Session, frame: ClientFrameOf<T>) => void | Promise<void>;
+type Handler<T extends ClientFrameType> = (
+  ctx: HostContext,
+  session: Session,
+  frame: ClientFrameOf<T>,
+) => void | Promise<void>;
 
 type ErrorExtra = Omit<HostFrameOf<'error'>, 'type' | 'code' | 'message'>;
 
 /** Reply with an error frame; `message` defaults to the code's documented meaning. */
-export function sendError(session: Session, code: ErrorCode, extra: ErrorExtra = {}, message: string = ERROR_CODES[code]): void {
+export function sendError(
+  session: Session,
+  code: ErrorCode,
+  extra: ErrorExtra = {},
+  message: string = ERROR_CODES[code],
+): void {
   session.send({ type: 'error', code, message, ...extra });
 }
 
@@ -33,7 +42,12 @@ function joinedRoom(session: Session, room: string, extra: ErrorExtra): Room | u
 const hello: Handler<'hello'> = (ctx, session, frame) => {
   if (session.greeted) return sendError(session, 'already_greeted');
   if (!SUPPORTED_PROTOCOLS.includes(frame.protocol)) {
-    sendError(session, 'unsupported_protocol', {}, `protocol ${frame.protocol} is not supported; this host speaks ${SUPPORTED_PROTOCOLS.join(', ')}`);
+    sendError(
+      session,
+      'unsupported_protocol',
+      {},
+      `protocol ${frame.protocol} is not supported; this host speaks ${SUPPORTED_PROTOCOLS.join(', ')}`,
+    );
     session.ws.close(CLOSE_CODES.unsupportedProtocol, 'unsupported protocol');
     return;
   }
@@ -60,7 +74,12 @@ const rooms: Handler<'rooms'> = (ctx, session, frame) => {
 };
 
 /** Check the room password, with backoff per address and room. True when the join may go on. */
-async function passwordAccepted(ctx: HostContext, session: Session, room: Room, frame: ClientFrameOf<'join'>): Promise<boolean> {
+async function passwordAccepted(
+  ctx: HostContext,
+  session: Session,
+  room: Room,
+  frame: ClientFrameOf<'join'>,
+): Promise<boolean> {
   if (room.passwordHash === null) return true;
   const echo = { ref: frame.ref, room: room.name };
   if (frame.password === undefined) {
@@ -96,7 +115,11 @@ const join: Handler<'join'> = async (ctx, session, frame) => {
   session.rooms.set(room.name, room);
   const head = ctx.store.head(room.id);
   session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList() });
-  if (fresh) room.broadcast({ type: 'presence', room: room.name, event: 'join', member: { id: session.id, nick: session.nick } }, session);
+  if (fresh)
+    room.broadcast(
+      { type: 'presence', room: room.name, event: 'join', member: { id: session.id, nick: session.nick } },
+      session,
+    );
   const since = frame.since ?? session.have[room.name];
   if (since !== undefined && since < head) {
     // Bounded by head: what comes later arrives live as `message`, so nothing is sent twice.
@@ -124,13 +147,22 @@ const nick: Handler<'nick'> = (_ctx, session, frame) => {
   session.nick = frame.nick;
   if (previousNick === frame.nick) return;
   for (const room of session.rooms.values()) {
-    room.broadcast({ type: 'presence', room: room.name, event: 'nick', member: { id: session.id, nick: frame.nick }, previousNick });
+    room.broadcast({
+      type: 'presence',
+      room: room.name,
+      event: 'nick',
+      member: { id: session.id, nick: frame.nick },
+      previousNick,
+    });
   }
 };
 
 const typing: Handler<'typing'> = (_ctx, session, frame) => {
   const room = joinedRoom(session, frame.room, {});
-  room?.broadcast({ type: 'typing', room: room.name, member: session.id, nick: session.nick, active: frame.active }, session);
+  room?.broadcast(
+    { type: 'typing', room: room.name, member: session.id, nick: session.nick, active: frame.active },
+    session,
+  );
 };
 
 const send: Handler<'send'> = (ctx, session, frame) => {
@@ -145,7 +177,15 @@ const send: Handler<'send'> = (ctx, session, frame) => {
         ctx.logger.error(`storing a message in ${room.name} failed: ${error?.message}`);
         return sendError(session, 'storage_failed', { ref: frame.ref, room: room.name, id: frame.id });
       }
-      session.send({ type: 'ack', ref: frame.ref, room: room.name, id: frame.id, seq: result.seq, ts: result.ts, duplicate: result.duplicate });
+      session.send({
+        type: 'ack',
+        ref: frame.ref,
+        room: room.name,
+        id: frame.id,
+        seq: result.seq,
+        ts: result.ts,
+        duplicate: result.duplicate,
+      });
       if (result.duplicate) return;
       room.broadcast({
         type: 'message',

@@ -85,7 +85,13 @@ export class HostServer {
       machineName: o.hostName,
       allowedHosts: o.allowedHosts,
       webRoot: o.webRoot,
-      health: () => ({ status: 'ok', protocol: PROTOCOL_VERSION, host: identity, uptimeMs: o.clock() - this.#startedAt, connections: this.#gate.total }),
+      health: () => ({
+        status: 'ok',
+        protocol: PROTOCOL_VERSION,
+        host: identity,
+        uptimeMs: o.clock() - this.#startedAt,
+        connections: this.#gate.total,
+      }),
       rooms: () => ({ host: identity, protocol: PROTOCOL_VERSION, rooms: this.rooms() }),
     });
     this.#http = createServer(
@@ -156,7 +162,8 @@ export class HostServer {
   /** Create a room (or update an existing one's password). The name follows the protocol's rules. */
   async createRoom(name: string, settings: RoomSettings = {}): Promise<RoomInfo> {
     const valid = roomName.safeParse(name);
-    if (!valid.success) throw new TypeError(`invalid room name ${JSON.stringify(name)}: ${valid.error.issues[0]?.message}`);
+    if (!valid.success)
+      throw new TypeError(`invalid room name ${JSON.stringify(name)}: ${valid.error.issues[0]?.message}`);
     const record = this.#store.ensureRoom(name, this.options.clock());
     let room = this.#rooms.get(name);
     if (!room) {
@@ -240,7 +247,9 @@ export class HostServer {
   }
 
   #internalError(session: Session, frame: ClientFrame, error: unknown): void {
-    this.options.logger.error(`handling ${frame.type}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.options.logger.error(
+      `handling ${frame.type}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     sendError(session, 'internal', refOf(frame));
   }
 

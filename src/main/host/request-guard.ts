@@ -30,7 +30,11 @@ export function isAllowedHost(hostHeader: string | undefined, machineName: strin
  * have open elsewhere is refused. Allowed: no Origin (desktop and script clients), the host's own
  * origin (the web client it serves), and the configured list (e.g. the desktop app's origin).
  */
-export function isAllowedOrigin(origin: string | undefined, hostHeader: string | undefined, allowed: readonly string[]): boolean {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;
   if (!hostHeader) return false;

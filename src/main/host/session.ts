@@ -38,7 +38,14 @@ export class Session {
   /** Rate-limited frames in a row. */
   strikes = 0;
 
-  constructor(ws: WebSocket, socket: Duplex, address: string, limits: SessionLimits, now: number, onSlow: (s: Session) => void) {
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    address: string,
+    limits: SessionLimits,
+    now: number,
+    onSlow: (s: Session) => void,
+  ) {
     this.ws = ws;
     this.#socket = socket;
     this.address = address;

@@ -43,7 +43,12 @@ export function resolveInside(root: string, urlPath: string): string | null {
  * Serve a file of the built web client. Paths without an extension fall back to index.html so the
  * client's own routes survive a reload. Returns false when nothing matched.
  */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  urlPath: string,
+): Promise<boolean> {
   const wanted = resolveInside(root, urlPath === '/' ? '/index.html' : urlPath);
   if (!wanted) return false;
   let file = wanted;
@@ -65,6 +70,8 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     res.end();
     return true;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return true;
 }

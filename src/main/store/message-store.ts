@@ -75,7 +75,9 @@ export class MessageStore {
     this.#after = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
     );
-    this.#before = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+    this.#before = db.prepare(
+      `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    );
     this.#search = db.prepare(
       `SELECT ${COLUMNS.split(', ')
         .map((c) => `m.${c}`)

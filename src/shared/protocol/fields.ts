@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 // Control characters (C0, DEL, C1) and the bidi overrides used to disguise text have no place in
 // names; chat text may hold newlines and tabs, nothing else from C0.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
 
 /** A printable, trimmed name of `min`..`max` characters. */
@@ -36,8 +38,8 @@ export const MAX_QUERY_LENGTH = 200;
 
 /** Chat text: up to MAX_TEXT_LENGTH UTF-16 code units (what `String.length` counts). */
 export const chatText = z
-    .string()
-    .min(1)
-    .max(MAX_TEXT_LENGTH)
-    .refine((s) => !TEXT_CONTROL.test(s), 'must not contain control characters other than newline and tab')
-    .refine((s) => s.trim().length > 0, 'must not be blank');
+  .string()
+  .min(1)
+  .max(MAX_TEXT_LENGTH)
+  .refine((s) => !TEXT_CONTROL.test(s), 'must not contain control characters other than newline and tab')
+  .refine((s) => s.trim().length > 0, 'must not be blank');

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost } from '../../helpers/host.ts';
-import { TestClient } from '../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
 let h: Host;

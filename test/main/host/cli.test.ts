@@ -48,19 +48,33 @@ describe('tincan-host CLI', () => {
     expect(taken.stderr.trim()).toBe(`tincan-host: port ${port} is already in use; pick another with --port`);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('serves rooms, prints its URLs, and exits 0 on %s after closing clients with 1001', async (signal) => {
-    const pw = join(dir, 'pw.txt');
-    writeFileSync(pw, 'sesame\n');
-    const host = await spawnHost(['--port', '0', '--data', join(dir, signal), '--room', 'lobby', '--password-file', `vault=${pw}`, '--name', 'cli-box']);
-    expect(host.stdout()).toMatch(/Tincan host "cli-box"/);
-    expect(host.stdout()).toMatch(/Rooms: lobby, vault \(password\)/);
-    expect(host.stdout()).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${host.port}/`));
-    const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`);
-    c.send({ type: 'join', room: 'vault', password: 'sesame' });
-    await c.next('joined');
-    host.child.kill(signal);
-    expect((await c.closed).code).toBe(1001);
-    expect(await host.exited).toEqual({ code: 0, signal: null });
-    expect(host.stdout()).toMatch(new RegExp(`${signal}: closing`));
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'serves rooms, prints its URLs, and exits 0 on %s after closing clients with 1001',
+    async (signal) => {
+      const pw = join(dir, 'pw.txt');
+      writeFileSync(pw, 'sesame\n');
+      const host = await spawnHost([
+        '--port',
+        '0',
+        '--data',
+        join(dir, signal),
+        '--room',
+        'lobby',
+        '--password-file',
+        `vault=${pw}`,
+        '--name',
+        'cli-box',
+      ]);
+      expect(host.stdout()).toMatch(/Tincan host "cli-box"/);
+      expect(host.stdout()).toMatch(/Rooms: lobby, vault \(password\)/);
+      expect(host.stdout()).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${host.port}/`));
+      const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`);
+      c.send({ type: 'join', room: 'vault', password: 'sesame' });
+      await c.next('joined');
+      host.child.kill(signal);
+      expect((await c.closed).code).toBe(1001);
+      expect(await host.exited).toEqual({ code: 0, signal: null });
+      expect(host.stdout()).toMatch(new RegExp(`${signal}: closing`));
+    },
+  );
 });

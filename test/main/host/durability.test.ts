@@ -9,7 +9,20 @@ import { TestClient } from '../../helpers/test-client.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tincan-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const FLAGS = ['--port', '0', '--bind', '127.0.0.1', '--data', dir, '--room', 'general', '--limit', 'ratePerSecond=100000', '--limit', 'rateBurst=100000'];
+const FLAGS = [
+  '--port',
+  '0',
+  '--bind',
+  '127.0.0.1',
+  '--data',
+  dir,
+  '--room',
+  'general',
+  '--limit',
+  'ratePerSecond=100000',
+  '--limit',
+  'rateBurst=100000',
+];
 
 async function readAll(port: number): Promise<StoredMessage[]> {
   const c = await TestClient.greeted(`ws://127.0.0.1:${port}/ws`, 'auditor', 'device-auditor-1');
@@ -39,10 +52,12 @@ describe('durability: SIGKILL in the middle of a burst', () => {
     }
     const acked = new Map<string, number>();
     const sent: { writer: number; id: string }[] = [];
-    writers.forEach((w, i) => w.ws.on('message', (data) => {
-      const f = JSON.parse(data.toString());
-      if (f.type === 'ack') acked.set(`${i}:${f.id}`, f.seq);
-    }));
+    writers.forEach((w, i) =>
+      w.ws.on('message', (data) => {
+        const f = JSON.parse(data.toString());
+        if (f.type === 'ack') acked.set(`${i}:${f.id}`, f.seq);
+      }),
+    );
     // Keep sending until the host dies; kill it once a good share has been acked.
     let n = 0;
     let killed = false;
@@ -51,7 +66,8 @@ describe('durability: SIGKILL in the middle of a burst', () => {
         const i = n % writers.length;
         const id = `m${n++}`;
         sent.push({ writer: i, id });
-        if (writers[i]!.ws.readyState === 1) writers[i]!.send({ type: 'send', room: 'general', id, text: `burst ${id}` });
+        if (writers[i]!.ws.readyState === 1)
+          writers[i]!.send({ type: 'send', room: 'general', id, text: `burst ${id}` });
       }
       if (acked.size >= 1500 && !killed) {
         killed = true;
@@ -85,7 +101,8 @@ describe('durability: SIGKILL in the middle of a burst', () => {
         await w.next('joined');
       }
       const unacked = sent.filter(({ writer, id }) => !acked.has(`${writer}:${id}`));
-      for (const { writer, id } of unacked) again[writer]!.send({ type: 'send', room: 'general', id, text: `burst ${id}` });
+      for (const { writer, id } of unacked)
+        again[writer]!.send({ type: 'send', room: 'general', id, text: `burst ${id}` });
       for (const { writer, id } of unacked) await again[writer]!.next('ack', (a) => a.id === id, 10_000);
       await Promise.all(again.map((w) => w.close()));
       const final = await readAll(second.port);

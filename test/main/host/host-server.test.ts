@@ -11,7 +11,13 @@ describe('HostServer: handshake', () => {
   it('answers hello with welcome: protocol, identity, limits, rooms', async () => {
     h = await startHost({ hostName: 'box' }, ['general', 'ops']);
     const c = await TestClient.open(h.url);
-    c.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: { name: 't', version: '1' }, deviceId: 'device-aaaa', nick: 'ann' });
+    c.send({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      client: { name: 't', version: '1' },
+      deviceId: 'device-aaaa',
+      nick: 'ann',
+    });
     const welcome = await c.next('welcome');
     expect(welcome.protocol).toBe(PROTOCOL_VERSION);
     expect(welcome.host.name).toBe('box');
@@ -70,7 +76,11 @@ describe('HostServer: rooms, presence, typing', () => {
     expect(seen).toMatchObject({ event: 'join', member: { nick: 'bo' } });
 
     bo.send({ type: 'nick', nick: 'bob' });
-    expect(await ann.next('presence')).toMatchObject({ event: 'nick', member: { id: seen.member.id, nick: 'bob' }, previousNick: 'bo' });
+    expect(await ann.next('presence')).toMatchObject({
+      event: 'nick',
+      member: { id: seen.member.id, nick: 'bob' },
+      previousNick: 'bo',
+    });
     expect(await bo.next('presence')).toMatchObject({ event: 'nick', previousNick: 'bo' });
 
     bo.send({ type: 'leave', room: 'general', ref: 'l' });
@@ -89,7 +99,10 @@ describe('HostServer: rooms, presence, typing', () => {
     bo.send({ type: 'join', room: 'b' });
     await ann.next('presence', (p) => p.room === 'b' && p.event === 'join');
     await bo.close();
-    const leaves = [await ann.next('presence', (p) => p.event === 'leave'), await ann.next('presence', (p) => p.event === 'leave')];
+    const leaves = [
+      await ann.next('presence', (p) => p.event === 'leave'),
+      await ann.next('presence', (p) => p.event === 'leave'),
+    ];
     expect(leaves.map((p) => p.room).sort()).toEqual(['a', 'b']);
   });
 
@@ -131,7 +144,8 @@ describe('HostServer: rooms, presence, typing', () => {
     const a = await h.client('a');
     const b = await h.joined('general', 'b');
     h.host.announce('maintenance at noon', 'warning');
-    for (const c of [a, b]) expect(await c.next('announce')).toMatchObject({ text: 'maintenance at noon', level: 'warning' });
+    for (const c of [a, b])
+      expect(await c.next('announce')).toMatchObject({ text: 'maintenance at noon', level: 'warning' });
   });
 
   it('answers ping with pong echoing t', async () => {
@@ -147,7 +161,8 @@ describe('HostServer: messages', () => {
     h = await startHost();
     const ann = await h.joined('general', 'ann');
     const bo = await h.joined('general', 'bo');
-    for (let i = 1; i <= 3; i++) ann.send({ type: 'send', room: 'general', id: `m${i}`, text: `hello ${i}`, ref: `s${i}` });
+    for (let i = 1; i <= 3; i++)
+      ann.send({ type: 'send', room: 'general', id: `m${i}`, text: `hello ${i}`, ref: `s${i}` });
     const acks = [await ann.next('ack'), await ann.next('ack'), await ann.next('ack')];
     expect(acks.map((a) => [a.id, a.seq, a.duplicate, a.ref])).toEqual([
       ['m1', 1, false, 's1'],

@@ -53,7 +53,13 @@ describe('HTTP routes', () => {
 
   it('never serves files outside the web root', async () => {
     h = await startHost({ webRoot: web });
-    for (const path of ['/..%2ftincan-secret.txt', '/%2e%2e/tincan-secret.txt', '/assets/..%5c..%5ctincan-secret.txt', '/%00', '/%E0%A4%A']) {
+    for (const path of [
+      '/..%2ftincan-secret.txt',
+      '/%2e%2e/tincan-secret.txt',
+      '/assets/..%5c..%5ctincan-secret.txt',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
       const res = await fetch(`${h.http}${path}`);
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('secret');

@@ -30,7 +30,13 @@ describe('HostServer limits, each at its edge', () => {
     for (let i = 0; i < 4; i++) c.send({ type: 'ping', t: i });
     for (let i = 0; i < 4; i++) await c.next('pong');
     c.send({ type: 'send', room: 'general', id: 'over', text: 'x', ref: 'r' });
-    expect(await c.next('error')).toMatchObject({ code: 'rate_limited', retryAfterMs: 100, id: 'over', room: 'general', ref: 'r' });
+    expect(await c.next('error')).toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 100,
+      id: 'over',
+      room: 'general',
+      ref: 'r',
+    });
     now += 100; // one token back at 10/s
     c.send({ type: 'ping', t: 9 });
     expect(await c.next('pong')).toMatchObject({ t: 9 });

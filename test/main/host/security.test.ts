@@ -26,13 +26,23 @@ describe('HostServer: who may connect', () => {
     h = await startHost({ hostName: 'lanbox', allowedHosts: ['chat.home.arpa'] });
     await expect(TestClient.open(h.url, { headers: { host: 'attacker.example' } })).rejects.toThrow('HTTP 421');
     const status = await new Promise<number>((resolve) =>
-      request({ port: h.host.port, host: '127.0.0.1', path: '/api/rooms', headers: { host: 'attacker.example' } }, (r) => {
-        r.resume();
-        resolve(r.statusCode!);
-      }).end(),
+      request(
+        { port: h.host.port, host: '127.0.0.1', path: '/api/rooms', headers: { host: 'attacker.example' } },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        },
+      ).end(),
     );
     expect(status).toBe(421);
-    for (const host of ['localhost', 'lanbox', 'lanbox.local', 'chat.home.arpa', `[::1]:${h.host.port}`, `10.0.0.7:${h.host.port}`]) {
+    for (const host of [
+      'localhost',
+      'lanbox',
+      'lanbox.local',
+      'chat.home.arpa',
+      `[::1]:${h.host.port}`,
+      `10.0.0.7:${h.host.port}`,
+    ]) {
       const c = await TestClient.open(h.url, { headers: { host } });
       await c.close();
     }
@@ -48,7 +58,13 @@ describe('HostServer: who may connect', () => {
 describe('HostServer: room passwords', () => {
   it('needs the password, backs off after wrong ones, and lets the right one in', async () => {
     let now = 10_000;
-    h = await startHost({ clock: () => now, limits: { passwordBackoffBaseMs: 1000, passwordBackoffMaxMs: 4000, ratePerSecond: 1e6, rateBurst: 1e6 } }, []);
+    h = await startHost(
+      {
+        clock: () => now,
+        limits: { passwordBackoffBaseMs: 1000, passwordBackoffMaxMs: 4000, ratePerSecond: 1e6, rateBurst: 1e6 },
+      },
+      [],
+    );
     await h.host.createRoom('vault', { password: 'correct horse' });
     const c = await h.client();
     c.send({ type: 'join', room: 'vault', ref: 'a' });
