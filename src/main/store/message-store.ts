@@ -191,10 +191,11 @@ export class MessageStore {
  */
 export function toFtsQuery(input: string): string {
   const words = input
-    .split(/\s+/u)
-    .map((w) => w.replace(/[^\p{L}\p{N}_]+/gu, ' ').trim())
+    .replace(/[^\p{L}\p{N}_]+/gu, ' ')
+    .split(' ')
     .filter((w) => w.length > 0)
     .slice(0, 16);
   if (words.length === 0) return '';
-  return words.map((w, i) => `"${w.replaceAll('"', '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  // Only letters, digits and _ remain, so quoting each word is enough to keep FTS operators (OR, NEAR) as text.
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }

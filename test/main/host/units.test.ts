@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { Receiver } from 'ws';
+import { parseCliArgs, UsageError } from '../../../src/main/host/cli-args.ts';
+import { httpUrl, lanAddresses, listeningAddresses } from '../../../src/main/host/lan-addresses.ts';
+import { resolveHostOptions } from '../../../src/main/host/options.ts';
+import { hashPassword, verifyPassword } from '../../../src/main/host/password.ts';
+import { PasswordBackoff } from '../../../src/main/host/password-backoff.ts';
+import { hostnameOf, isAllowedHost, isAllowedOrigin } from '../../../src/main/host/request-guard.ts';
+import { encodeTextFrame } from '../../../src/main/host/text-frame.ts';
+import { TokenBucket } from '../../../src/main/host/token-bucket.ts';
+import { DEFAULT_LIMITS } from '../../../src/shared/protocol/index.ts';
+
+describe('TokenBucket', () => {
+  it('grants a burst, then refills at the rate', () => {
+    const bucket = new TokenBucket(4, 2, 0);
+    expect([bucket.take(0), bucket.take(0)]).toEqual([0, 0]);
+    expect(bucket.take(0)).toBe(250);
+    expect(bucket.take(249)).toBeGreaterThan(0); // 1 ms left, give or take float rounding
+    expect(bucket.take(250)).toBe(0);
+    expect(bucket.take(10_000)).toBe(0); // refill never exceeds the burst
+    expect(bucket.take(10_000)).toBe(0);
+    expect(bucket.take(10_000)).toBeGreaterThan(0);
+  });
+});
+
+describe('PasswordBackoff', () => {
+  it('doubles the wait per failure up to the cap, and forgets on success', () => {
+    const b = new PasswordBackoff(100, 350);
+    expect(b.waitFor('k', 0)).toBe(0);
+    b.failed('k', 0);
+    expect(b.waitFor('k', 0)).toBe(100);
+    b.failed('k', 100);
+    expect(b.waitFor('k', 100)).toBe(200);
+    b.failed('k', 300);
+    expect(b.waitFor('k', 300)).toBe(350);
+    expect(b.waitFor('other', 300)).toBe(0);
+    b.succeeded('k');
+    expect(b.waitFor('k', 300)).toBe(0);
+  });
+});
+
+describe('passwords', () => {
+  it('verify the right password only, and never match a malformed hash', async () => {
+    const hash = await hashPassword('ünïcode pass');
+    expect(await verifyPassword('ünïcode pass', hash)).toBe(true);
+    expect(await verifyPassword('u\u0308nïcode pass'.normalize('NFD'), hash)).toBe(true); // same text, other normal form
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+    expect(await verifyPassword('x', 'plaintext')).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$1$2$3$$')).toBe(false);
+  });
+});
+
+describe('encodeTextFrame', () => {
+  it.each([0, 1, 125, 126, 65535, 65536, 200_000])('produces a frame ws decodes back, for %i bytes', async (n) => {
+    const payload = 'é'.repeat(Math.floor(n / 2)) + (n % 2 ? 'a' : '');
+    const receiver = new Receiver({ isServer: false });
+    const got = new Promise<string>((resolve) => receiver.on('message', (data: Buffer) => resolve(data.toString())));
+    receiver.write(encodeTextFrame(payload));
+    expect(await got).toBe(payload);
+  });
+});
+
+describe('request guard', () => {
+  it('parses Host headers', () => {
+    expect(hostnameOf('Box.Local:4747')).toBe('box.local');
+    expect(hostnameOf('[fd00::2]:4747')).toBe('fd00::2');
+    expect(hostnameOf('10.0.0.2')).toBe('10.0.0.2');
+    expect(hostnameOf(undefined)).toBe('');
+  });
+
+  it('allows addresses and local names only', () => {
+    const ok = (h: string | undefined) => isAllowedHost(h, 'lanbox', ['chat.home.arpa']);
+    expect(
+      [
+        '127.0.0.1:1',
+        '[::1]:1',
+        '192.168.1.9',
+        'localhost:5',
+        'a.localhost',
+        'lanbox',
+        'LANBOX.local:1',
+        'printer.local',
+        'chat.home.arpa',
+      ].every(ok),
+    ).toBe(true);
+    expect(['evil.example', 'lanbox.evil.example', '127.0.0.1.nip.io', '', undefined].some(ok)).toBe(false);
+  });
+
+  it('allows no Origin, same origin and listed origins', () => {
+    expect(isAllowedOrigin(undefined, 'x', [])).toBe(true);
+    expect(isAllowedOrigin('http://10.0.0.2:4747', '10.0.0.2:4747', [])).toBe(true);
+    expect(isAllowedOrigin('http://10.0.0.2:4748', '10.0.0.2:4747', [])).toBe(false);
+    expect(isAllowedOrigin('app://tincan', '10.0.0.2:4747', ['app://tincan'])).toBe(true);
+    expect(isAllowedOrigin('null', '10.0.0.2:4747', [])).toBe(false);
+  });
+});
+
+describe('host options', () => {
+  it('merge limits over the defaults', () => {
+    const o = resolveHostOptions({ limits: { rateBurst: 7 } });
+    expect(o.limits).toEqual({ ...DEFAULT_LIMITS, rateBurst: 7 });
+    expect(o.port).toBe(0);
+    expect(o.dataDir).toBeNull();
+  });
+
+  it('fail up front naming the bad option', () => {
+    expect(() => resolveHostOptions({ port: 70000 })).toThrow(/invalid host option port/);
+    expect(() => resolveHostOptions({ limits: { maxConnections: 0 } })).toThrow(
+      /invalid host option limits.maxConnections/,
+    );
+    expect(() => resolveHostOptions({ limits: { nope: 1 } as never })).toThrow(/invalid host option limits/);
+    expect(() => resolveHostOptions({ durability: 'eventually' as never })).toThrow(/durability/);
+  });
+});
+
+describe('cli args', () => {
+  it('parse every flag', () => {
+    const c = parseCliArgs([
+      '--port',
+      '0',
+      '--data',
+      '/d',
+      '--room',
+      'a',
+      '--room',
+      'b c',
+      '--password-file',
+      'a=/pw',
+      '--bind',
+      '127.0.0.1',
+      '--name',
+      'box',
+      '--web',
+      '/w',
+      '--allow-origin',
+      'app://tincan',
+      '--durability',
+      'normal',
+      '--limit',
+      'ratePerSecond=50',
+    ]);
+    expect(c).toMatchObject({
+      port: 0,
+      dataDir: '/d',
+      rooms: ['a', 'b c'],
+      bind: '127.0.0.1',
+      name: 'box',
+      webRoot: '/w',
+      allowedOrigins: ['app://tincan'],
+      durability: 'normal',
+      limits: { ratePerSecond: 50 },
+    });
+    expect([...c.passwordFiles]).toEqual([['a', '/pw']]);
+    expect(parseCliArgs([]).port).toBe(4747);
+  });
+
+  it('throw UsageError, never anything else, for bad flags', () => {
+    for (const args of [
+      ['--port', '1.5'],
+      ['--port', ''],
+      ['--port'],
+      ['--limit', 'rateBurst'],
+      ['--limit', 'rateBurst=1=2'],
+      ['-x'],
+    ]) {
+      expect(() => parseCliArgs(args), args.join(' ')).toThrow(UsageError);
+    }
+  });
+});
+
+describe('LAN addresses', () => {
+  const fake = {
+    lo: [
+      { address: '127.0.0.1', family: 'IPv4', internal: true },
+      { address: '::1', family: 'IPv6', internal: true },
+    ],
+    eth0: [
+      { address: 'fe80::1', family: 'IPv6', internal: false },
+      { address: 'fd00::2', family: 'IPv6', internal: false },
+      { address: '10.0.0.2', family: 'IPv4', internal: false },
+    ],
+  } as never;
+
+  it('list LAN IPv4 first, loopback last, without link-local IPv6', () => {
+    expect(lanAddresses(fake).map((a) => a.address)).toEqual(['10.0.0.2', 'fd00::2', '127.0.0.1', '::1']);
+  });
+
+  it('follow the bind address', () => {
+    const all = lanAddresses(fake);
+    expect(listeningAddresses('0.0.0.0', all).map((a) => a.address)).toEqual(['10.0.0.2', '127.0.0.1']);
+    expect(listeningAddresses('127.0.0.1', all).map((a) => a.address)).toEqual(['127.0.0.1']);
+    expect(httpUrl('fd00::2', 4747)).toBe('http://[fd00::2]:4747/');
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/main/store/database.ts';
+import { MessageStore, toFtsQuery, type NewMessage } from '../../../src/main/store/message-store.ts';
+
+function memoryStore() {
+  return new MessageStore(openDatabase({ path: ':memory:' }));
+}
+
+const msg = (roomId: number, clientId: string, text = clientId, device = 'dev1'): NewMessage => ({
+  roomId,
+  clientId,
+  device,
+  nick: 'ann',
+  text,
+  ts: 1000,
+});
+
+describe('MessageStore', () => {
+  it('gives each room its own dense sequence, and dedupes (room, device, client id)', () => {
+    const store = memoryStore();
+    const a = store.ensureRoom('a', 1).id;
+    const b = store.ensureRoom('b', 1).id;
+    const results = store.appendBatch([msg(a, 'x'), msg(b, 'x'), msg(a, 'y'), msg(a, 'x'), msg(a, 'x', 'x', 'dev2')]);
+    expect(results.map((r) => [r.seq, r.duplicate])).toEqual([
+      [1, false],
+      [1, false],
+      [2, false],
+      [1, true],
+      [3, false],
+    ]);
+    expect([store.head(a), store.head(b)]).toEqual([3, 1]);
+  });
+
+  it('rolls back a failed batch whole, leaving the sequence where it was', () => {
+    const store = memoryStore();
+    const a = store.ensureRoom('a', 1).id;
+    store.appendBatch([msg(a, 'one')]);
+    expect(() => store.appendBatch([msg(a, 'two'), msg(999, 'no-such-room')])).toThrow(/FOREIGN KEY/);
+    expect(store.head(a)).toBe(1);
+    expect(store.appendBatch([msg(a, 'two')])[0]).toMatchObject({ seq: 2, duplicate: false });
+    expect(store.after(a, 0, 10).messages.map((m) => m.id)).toEqual(['one', 'two']);
+  });
+
+  it('keeps messages, sequence and host identity across reopen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-store-'));
+    try {
+      const path = join(dir, 't.db');
+      const first = new MessageStore(openDatabase({ path }));
+      const id = first.meta('host_id', () => 'abc');
+      const room = first.ensureRoom('a', 1).id;
+      first.appendBatch([msg(room, 'p'), msg(room, 'q')]);
+      first.close();
+      const second = new MessageStore(openDatabase({ path }));
+      expect(second.meta('host_id', () => 'other')).toBe(id);
+      expect(second.ensureRoom('a', 2).id).toBe(room);
+      expect(second.head(room)).toBe(2);
+      expect(second.appendBatch([msg(room, 'p'), msg(room, 'r')]).map((r) => r.seq)).toEqual([1, 3]);
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pages forwards and backwards with an exact `more`', () => {
+    const store = memoryStore();
+    const a = store.ensureRoom('a', 1).id;
+    store.appendBatch(Array.from({ length: 10 }, (_, i) => msg(a, `m${i + 1}`)));
+    expect(store.after(a, 0, 10)).toMatchObject({ more: false });
+    expect(store.after(a, 0, 9).more).toBe(true);
+    expect(store.after(a, 3, 100, 6).messages.map((m) => m.seq)).toEqual([4, 5]);
+    const newest = store.before(a, undefined, 4);
+    expect(newest.messages.map((m) => m.seq)).toEqual([7, 8, 9, 10]);
+    expect(newest.more).toBe(true);
+    expect(store.before(a, 4, 4)).toMatchObject({ more: false });
+    expect(store.before(a, 4, 4).messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(newest.messages[0]).toEqual({
+      seq: 7,
+      id: 'm7',
+      from: { nick: 'ann', device: 'dev1' },
+      kind: 'text',
+      text: 'm7',
+      ts: 1000,
+    });
+  });
+
+  it('searches one room only, all words, last word as prefix, any script', () => {
+    const store = memoryStore();
+    const a = store.ensureRoom('a', 1).id;
+    const b = store.ensureRoom('b', 1).id;
+    store.appendBatch([
+      msg(a, '1', 'disk full on build server'),
+      msg(a, '2', 'build passed'),
+      msg(b, '3', 'build in room b'),
+      msg(a, '4', 'Café opens at nine'),
+      msg(a, '5', '服务器 重启 完成'),
+    ]);
+    expect(
+      store
+        .search(a, 'build', 10)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['1', '2']);
+    expect(store.search(a, 'build serv', 10).map((m) => m.id)).toEqual(['1']);
+    expect(store.search(a, 'café', 10).map((m) => m.id)).toEqual(['4']);
+    expect(store.search(a, '重启', 10).map((m) => m.id)).toEqual(['5']);
+    expect(store.search(a, 'build', 1)).toHaveLength(1);
+    expect(store.search(a, ')(*&^', 10)).toEqual([]);
+  });
+
+  it('turns typed text into a safe FTS5 query', () => {
+    expect(toFtsQuery('deploy failed')).toBe('"deploy" "failed"*');
+    expect(toFtsQuery('NEAR("x" OR y)')).toBe('"NEAR" "x" "OR" "y"*');
+    expect(toFtsQuery('  ***  ')).toBe('');
+  });
+});
