@@ -60,6 +60,7 @@ export class MessageStore {
   readonly #db: DatabaseSync;
   readonly #heads = new Map<number, number>();
   readonly #insert: StatementSync;
+  readonly #index: StatementSync;
   readonly #findDuplicate: StatementSync;
   readonly #after: StatementSync;
   readonly #before: StatementSync;
@@ -71,6 +72,7 @@ export class MessageStore {
       `INSERT OR IGNORE INTO messages (room_id, seq, client_id, device, nick, kind, text, ts)
        VALUES (?, ?, ?, ?, ?, 'text', ?, ?)`,
     );
+    this.#index = db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)');
     this.#findDuplicate = db.prepare('SELECT seq, ts FROM messages WHERE room_id = ? AND device = ? AND client_id = ?');
     this.#after = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
@@ -138,8 +140,17 @@ export class MessageStore {
     try {
       for (const m of batch) {
         const seq = this.head(m.roomId) + 1;
-        const { changes } = this.#insert.run(m.roomId, seq, m.clientId, m.device, m.nick, m.text, m.ts);
+        const { changes, lastInsertRowid } = this.#insert.run(
+          m.roomId,
+          seq,
+          m.clientId,
+          m.device,
+          m.nick,
+          m.text,
+          m.ts,
+        );
         if (changes === 1) {
+          this.#index.run(lastInsertRowid, m.text);
           this.#heads.set(m.roomId, seq);
           results.push({ seq, ts: m.ts, duplicate: false });
         } else {

@@ -5,7 +5,9 @@ import type { DatabaseSync } from 'node:sqlite';
  * already applied. Never edit a migration that has shipped; append a new one.
  */
 export const MIGRATIONS: readonly string[] = [
-  // 1: host identity, rooms, messages, and a full-text index kept in step by triggers.
+  // 1: host identity, rooms, messages, and a full-text index. Inserts into the index are made by
+  // the store in the same transaction, not by a trigger: a trigger makes FTS5 flush on every row's
+  // savepoint, which measured 5x slower. Deletes (room removal) go through the trigger.
   `
   CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -31,9 +33,6 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (room_id, device, client_id)
   );
   CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'id');
-  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
-  END;
   CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
   END;
