@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
 import { parseCliArgs, UsageError } from '../../../src/main/host/cli-args.ts';
 import { httpUrl, lanAddresses, listeningAddresses } from '../../../src/main/host/lan-addresses.ts';
 import { resolveHostOptions } from '../../../src/main/host/options.ts';
@@ -49,6 +49,11 @@ describe('passwords', () => {
     expect(await verifyPassword('x', 'scrypt$1$2$3$$')).toBe(false);
   });
 });
+
+// ws's own frame parser, to check our encoder against an independent decoder (untyped in @types/ws).
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => NodeJS.EventEmitter & { write(chunk: Buffer): void };
+};
 
 describe('encodeTextFrame', () => {
   it.each([0, 1, 125, 126, 65535, 65536, 200_000])('produces a frame ws decodes back, for %i bytes', async (n) => {
