@@ -8,5 +8,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    reporters: ['default', './test/support/summary-line.ts'],
   },
 });
