@@ -98,8 +98,10 @@ export function parseCliArgs(argv: string[]): CliConfig {
       );
     }
     const number = Number(value);
-    if (!value || !Number.isFinite(number) || number <= 0) {
-      throw new UsageError(`--limit ${name} must be a positive number, not ${JSON.stringify(value ?? '')}`);
+    const whole = name !== 'ratePerSecond'; // counts, sizes and times; only the rate may be fractional
+    if (!value || !Number.isFinite(number) || number <= 0 || (whole && !Number.isInteger(number))) {
+      const kind = whole ? 'a positive whole number' : 'a positive number';
+      throw new UsageError(`--limit ${name} must be ${kind}, not ${JSON.stringify(value ?? '')}`);
     }
     limits[name as keyof Limits] = number;
   }

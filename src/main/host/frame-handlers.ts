@@ -1,5 +1,6 @@
 import {
   CLOSE_CODES,
+  DEFAULT_SEARCH_RESULTS,
   ERROR_CODES,
   MAX_PAGE_SIZE,
   PROTOCOL_VERSION,
@@ -101,32 +102,45 @@ async function passwordAccepted(
   return false;
 }
 
-const join: Handler<'join'> = async (ctx, session, frame) => {
+const join: Handler<'join'> = (ctx, session, frame) => {
   const room = ctx.rooms.get(frame.room);
   if (!room) return sendError(session, 'room_not_found', { ref: frame.ref, room: frame.room });
-  const rejoin = session.rooms.has(room.name);
-  if (!rejoin && session.rooms.size >= ctx.limits.maxRoomsPerConnection) {
+  // Open rooms and rejoins are admitted at once, so a frame right behind the join finds it done.
+  if (session.rooms.has(room.name)) return admit(ctx, session, room, frame);
+  // Joins still checking a password count against the cap, so concurrent joins cannot pass it.
+  if (session.rooms.size + session.pendingJoins.size >= ctx.limits.maxRoomsPerConnection) {
     return sendError(session, 'too_many_rooms', { ref: frame.ref, room: room.name });
   }
-  if (!rejoin && !(await passwordAccepted(ctx, session, room, frame))) return;
-  if (!session.open) return;
+  if (room.passwordHash === null) return admit(ctx, session, room, frame);
+  session.pendingJoins.add(room.name);
+  return passwordAccepted(ctx, session, room, frame)
+    .then((accepted) => {
+      if (accepted && session.open) admit(ctx, session, room, frame);
+    })
+    .finally(() => session.pendingJoins.delete(room.name));
+};
+
+/** Put the session in the room, reply `joined`, tell the others, and send the first page it missed. */
+function admit(ctx: HostContext, session: Session, room: Room, frame: ClientFrameOf<'join'>): void {
   const fresh = !session.rooms.has(room.name);
   room.members.set(session.id, session);
   session.rooms.set(room.name, room);
   const head = ctx.store.head(room.id);
   session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList() });
-  if (fresh)
-    room.broadcast(
-      { type: 'presence', room: room.name, event: 'join', member: { id: session.id, nick: session.nick } },
-      session,
-    );
+  if (fresh) {
+    const member = { id: session.id, nick: session.nick };
+    room.broadcast({ type: 'presence', room: room.name, event: 'join', member }, session);
+  }
+  // hello.have speaks for the first join of a room only; later joins say `since` themselves.
   const since = frame.since ?? session.have[room.name];
+  delete session.have[room.name];
   if (since !== undefined && since < head) {
     // Bounded by head: what comes later arrives live as `message`, so nothing is sent twice.
-    const page = ctx.store.after(room.id, since, ctx.limits.historyPageSize, head + 1);
+    const limit = Math.min(ctx.limits.historyPageSize, MAX_PAGE_SIZE);
+    const page = ctx.store.after(room.id, since, limit, head + 1);
     session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
   }
-};
+}
 
 /** Take a session out of a room and tell the others. Used by `leave` and on disconnect. */
 export function removeFromRoom(session: Session, room: Room): void {
@@ -215,7 +229,7 @@ const history: Handler<'history'> = (ctx, session, frame) => {
 const search: Handler<'search'> = (ctx, session, frame) => {
   const room = joinedRoom(session, frame.room, { ref: frame.ref });
   if (!room) return;
-  const messages = ctx.store.search(room.id, frame.query, frame.limit ?? 20);
+  const messages = ctx.store.search(room.id, frame.query, frame.limit ?? DEFAULT_SEARCH_RESULTS);
   session.send({ type: 'results', ref: frame.ref, room: room.name, query: frame.query, messages });
 };
 

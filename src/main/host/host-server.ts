@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   roomName,
   type ClientFrame,
+  type Decoded,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
 import { openDatabase } from '../store/database.ts';
@@ -215,13 +216,10 @@ export class HostServer {
   #onFrame(session: Session, data: RawData, isBinary: boolean): void {
     session.alive = true;
     const wait = session.takeToken(this.options.clock());
-    if (isBinary) {
-      if (wait === 0) sendError(session, 'binary_unsupported');
-      return;
-    }
-    const decoded = decodeClientFrame(data.toString());
-    if (wait > 0) return this.#rateLimited(session, wait, decoded.ok ? decoded.frame : undefined);
+    const decoded = isBinary ? undefined : decodeClientFrame(data.toString());
+    if (wait > 0) return this.#rateLimited(session, wait, decoded);
     session.strikes = 0;
+    if (!decoded) return sendError(session, 'binary_unsupported');
     if (!decoded.ok) return sendError(session, decoded.code, { ref: decoded.ref }, decoded.message);
     const frame = decoded.frame;
     if (!session.greeted && frame.type !== 'hello') return sendError(session, 'hello_required', refOf(frame));
@@ -237,13 +235,15 @@ export class HostServer {
     }
   }
 
-  #rateLimited(session: Session, wait: number, frame: ClientFrame | undefined): void {
+  #rateLimited(session: Session, wait: number, decoded: Decoded<ClientFrame> | undefined): void {
     if (++session.strikes > this.options.limits.rateStrikes) {
       session.ws.close(CLOSE_CODES.rateLimit, 'rate limit exceeded');
       return;
     }
+    const frame = decoded?.ok ? decoded.frame : undefined;
     const about = frame?.type === 'send' ? { room: frame.room, id: frame.id } : {};
-    sendError(session, 'rate_limited', { ...refOf(frame), ...about, retryAfterMs: wait });
+    const ref = decoded?.ok ? refOf(frame) : decoded?.ref ? { ref: decoded.ref } : {};
+    sendError(session, 'rate_limited', { ...ref, ...about, retryAfterMs: wait });
   }
 
   #internalError(session: Session, frame: ClientFrame, error: unknown): void {

@@ -49,12 +49,15 @@ export interface ResolvedHostOptions {
   logger: Logger;
 }
 
-const positive = z.number().positive().finite();
+// Every limit is a count, a size or a time in ms: whole numbers. Only the rate may be fractional (0.5/s).
+const count = z.int().positive();
 const limitsSchema = z.strictObject(
-  Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((key) => [key, positive.optional()])) as Record<
-    keyof Limits,
-    z.ZodOptional<typeof positive>
-  >,
+  Object.fromEntries(
+    Object.keys(DEFAULT_LIMITS).map((key) => [
+      key,
+      (key === 'ratePerSecond' ? z.number().positive().finite() : count).optional(),
+    ]),
+  ) as Record<keyof Limits, z.ZodOptional<z.ZodNumber>>,
 );
 
 const optionsSchema = z.object({

@@ -23,6 +23,8 @@ export class Session {
   readonly ws: WebSocket;
   readonly address: string;
   readonly rooms = new Map<string, Room>();
+  /** Rooms whose join is waiting on a password check. */
+  readonly pendingJoins = new Set<string>();
   readonly #socket: Duplex;
   readonly #bucket: TokenBucket;
   readonly #maxBufferedBytes: number;

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { StoredMessage } from '../../shared/protocol/index.ts';
+import { MAX_QUERY_WORDS, type StoredMessage } from '../../shared/protocol/index.ts';
 
 export interface RoomRecord {
   id: number;
@@ -205,7 +205,7 @@ export function toFtsQuery(input: string): string {
     .replace(/[^\p{L}\p{N}_]+/gu, ' ')
     .split(' ')
     .filter((w) => w.length > 0)
-    .slice(0, 16);
+    .slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return '';
   // Only letters, digits and _ remain, so quoting each word is enough to keep FTS operators (OR, NEAR) as text.
   return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');

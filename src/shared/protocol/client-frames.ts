@@ -7,6 +7,7 @@ import {
   MAX_QUERY_LENGTH,
   MAX_SEARCH_RESULTS,
   nickname,
+  plainText,
   ref,
   roomName,
   seq,
@@ -36,7 +37,7 @@ export const joinFrame = z.object({
   type: z.literal('join'),
   ref: ref.optional(),
   room: roomName,
-  password: z.string().min(1).max(256).optional(),
+  password: plainText(1, 256).optional(),
   since: seq.optional(),
 });
 
@@ -78,7 +79,7 @@ export const searchFrame = z.object({
   type: z.literal('search'),
   ref: ref.optional(),
   room: roomName,
-  query: z.string().min(1).max(MAX_QUERY_LENGTH),
+  query: plainText(1, MAX_QUERY_LENGTH),
   limit: z.int().min(1).max(MAX_SEARCH_RESULTS).optional(),
 });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { clientFrameSchemas, type ClientFrame } from './client-frames.ts';
 import type { ErrorCode } from './error-codes.ts';
+import { ref } from './fields.ts';
 import { hostFrameSchemas, type HostFrame } from './host-frames.ts';
 
 export type Decoded<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string; ref?: string };
@@ -19,7 +20,8 @@ function decode<F>(text: string, schemas: SchemaTable): Decoded<F> {
     return { ok: false, code: 'invalid_frame', message: 'frame must be a JSON object' };
   }
   const record = value as Record<string, unknown>;
-  const echo = typeof record.ref === 'string' && record.ref.length <= 64 ? { ref: record.ref } : {};
+  // Echo only a ref the schema would accept, so the error frame itself stays valid.
+  const echo = ref.safeParse(record.ref).success ? { ref: record.ref as string } : {};
   const type = record.type;
   const schema = typeof type === 'string' && Object.hasOwn(schemas, type) ? schemas[type] : undefined;
   if (!schema) {

@@ -24,6 +24,8 @@ describe('HostServer: bad input gets a clear error and nobody else notices', () 
       ['{"type":"nick","nick":"\\u202eevil"}', 'invalid_frame', /control/],
       ['{"type":"history","room":"general","limit":100000}', 'invalid_frame', /limit/],
       ['{"type":"typing","room":"general","active":"yes"}', 'invalid_frame', /active/],
+      ['{"type":"send","room":"general","id":"m1","text":"half \\ud800 pair"}', 'invalid_frame', /surrogate/],
+      ['{"type":"join","room":"","ref":""}', 'invalid_frame', /Too small/],
     ];
     for (const [raw, code, message] of cases) {
       bad.sendRaw(raw);

@@ -25,6 +25,7 @@ describe('tincan-host CLI', () => {
     [['--durability', 'sometimes'], /--durability must be full or normal/],
     [['--limit', 'maxWidgets=3'], /--limit wants NAME=VALUE/],
     [['--limit', 'ratePerSecond=-1'], /ratePerSecond must be a positive number/],
+    [['--limit', 'historyPageSize=10.5'], /historyPageSize must be a positive whole number/],
     [['--allow-origin', 'evil'], /--allow-origin wants an origin/],
     [['stray'], /Unexpected argument 'stray'/],
   ])('refuses %j with a one-line reason and the usage, no stack trace', async (args, reason) => {

@@ -139,6 +139,26 @@ describe('HostServer: rooms, presence, typing', () => {
     expect(await c.next('joined')).toMatchObject({ room: 'a' });
   });
 
+  it('admits an open room at once, so a send right behind the join succeeds', async () => {
+    h = await startHost();
+    const c = await h.client();
+    c.ws.send(JSON.stringify({ type: 'join', room: 'general' }) /* same tick: */);
+    c.send({ type: 'send', room: 'general', id: 'right-behind', text: 'hi' });
+    expect(await c.next('ack')).toMatchObject({ id: 'right-behind', seq: 1 });
+    expect(c.all('error')).toEqual([]);
+  });
+
+  it('counts joins still checking a password against the room cap', async () => {
+    h = await startHost({ limits: { maxRoomsPerConnection: 1 } }, []);
+    await h.host.createRoom('x', { password: 'pw' });
+    await h.host.createRoom('y', { password: 'pw' });
+    const c = await h.client();
+    c.send({ type: 'join', room: 'x', password: 'pw' });
+    c.send({ type: 'join', room: 'y', password: 'pw' });
+    expect(await c.next('error')).toMatchObject({ code: 'too_many_rooms', room: 'y' });
+    expect(await c.next('joined')).toMatchObject({ room: 'x' });
+  });
+
   it('pushes host announcements to everyone connected', async () => {
     h = await startHost();
     const a = await h.client('a');
@@ -291,5 +311,12 @@ describe('HostServer: resume', () => {
     c.send({ type: 'join', room: 'general' });
     const page = await c.next('history');
     expect(page.messages.map((m) => m.seq)).toEqual([4, 5]);
+    // `have` speaks for the first join only: a later rejoin without `since` gets no stale page.
+    c.send({ type: 'leave', room: 'general' });
+    c.send({ type: 'join', room: 'general', ref: 'again' });
+    await c.next('joined', (j) => j.ref === 'again');
+    c.send({ type: 'ping', t: 0 });
+    await c.next('pong');
+    expect(c.all('history')).toHaveLength(1);
   });
 });

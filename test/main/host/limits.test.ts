@@ -51,6 +51,13 @@ describe('HostServer limits, each at its edge', () => {
     expect(c.all('error').map((e) => e.code)).toEqual(['rate_limited', 'rate_limited', 'rate_limited']);
   });
 
+  it('rate: binary frames count against the limit too', async () => {
+    h = await startHost({ clock: () => 5_000, limits: { ratePerSecond: 1, rateBurst: 1, rateStrikes: 2 } });
+    const c = await h.client();
+    for (let i = 0; i < 3; i++) c.sendRaw(Buffer.from([i]), true);
+    expect((await c.closed).code).toBe(4029);
+  });
+
   it('connections per address: the cap is reached, one more is 429, a freed slot is reusable', async () => {
     h = await startHost({ limits: { maxConnectionsPerAddress: 2 } });
     const a = await TestClient.open(h.url);
@@ -112,12 +119,24 @@ describe('HostServer limits, each at its edge', () => {
     stalled.ws.pause(); // stop reading: the kernel buffers fill, then the host's queue grows
     const text = 'y'.repeat(7900);
     const total = 1500; // ~12 MB of broadcast, far past socket buffers plus the cap
-    for (let i = 1; i <= total; i++) writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
-    const gone = await reader.next('presence', (p) => p.event === 'leave' && p.member.nick === 'stalled', 20_000);
-    expect(gone).toBeTruthy();
-    await reader.next('message', (m) => m.seq === total, 20_000);
-    expect(reader.all('message')).toHaveLength(total);
-    stalled.ws.resume();
+    try {
+      // Paced by the healthy reader, so only the stalled member's queue can grow past the cap.
+      for (let i = 1; i <= total; i++) {
+        writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+        if (i % 20 === 0) await reader.next('message', (m) => m.seq === i, 10_000);
+      }
+      const gone = reader.all('presence').find((p) => p.event === 'leave' && p.member.nick === 'stalled');
+      expect(gone).toBeTruthy();
+      expect(reader.all('message')).toHaveLength(total);
+      expect(
+        writer
+          .all('presence')
+          .filter((p) => p.event === 'leave')
+          .map((p) => p.member.nick),
+      ).toEqual(['stalled']);
+    } finally {
+      stalled.ws.resume();
+    }
     expect((await stalled.closed).code).toBe(1006);
   }, 40_000);
 });

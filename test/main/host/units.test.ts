@@ -115,6 +115,8 @@ describe('host options', () => {
     );
     expect(() => resolveHostOptions({ limits: { nope: 1 } as never })).toThrow(/invalid host option limits/);
     expect(() => resolveHostOptions({ durability: 'eventually' as never })).toThrow(/durability/);
+    expect(() => resolveHostOptions({ limits: { historyPageSize: 10.5 } })).toThrow(/limits.historyPageSize/);
+    expect(resolveHostOptions({ limits: { ratePerSecond: 0.5 } }).limits.ratePerSecond).toBe(0.5);
   });
 });
 
