@@ -24,7 +24,11 @@ export const storedMessage = z.object({
   seq: seq.min(1),
   id: z.string(),
   from: z.object({ nick: nickname, device: deviceTag }),
-  kind: z.literal('text'),
+  /**
+   * 'text' is the only kind this version writes. Any other is read, not refused, so a client keeps
+   * the seq and shows a placeholder when a newer host stores files or feeds ('file', 'feed').
+   */
+  kind: z.string().min(1).max(32),
   text: z.string(),
   ts: timestamp,
 });
@@ -116,7 +120,8 @@ export const searchResultsFrame = z.object({
 export const announceFrame = z.object({
   type: z.literal('announce'),
   text: z.string(),
-  level: z.enum(['info', 'warning']),
+  /** A level this client does not know reads as 'info'. */
+  level: z.enum(['info', 'warning']).catch('info'),
   ts: timestamp,
 });
 

@@ -122,6 +122,17 @@ describe('host frame schemas', () => {
     });
   });
 
+  it('reads a message kind or announce level it does not know, so newer hosts do not break it', () => {
+    expect(decodeHostFrame(JSON.stringify({ type: 'message', room: 'r', ...message, kind: 'file' }))).toMatchObject({
+      ok: true,
+      frame: { kind: 'file' },
+    });
+    expect(decodeHostFrame('{"type":"announce","text":"x","level":"critical","ts":1}')).toMatchObject({
+      ok: true,
+      frame: { level: 'info' },
+    });
+  });
+
   it('rejects a message with seq 0 or a missing sender', () => {
     expect(decodeHostFrame(JSON.stringify({ type: 'message', room: 'r', ...message, seq: 0 })).ok).toBe(false);
     expect(decodeHostFrame(JSON.stringify({ type: 'message', room: 'r', ...message, from: undefined })).ok).toBe(false);
