@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DESKTOP_APP_ORIGIN } from '../../shared/app-origin.ts';
 
 /** The hostname part of a Host header value (`name:port`, `[v6]:port`), lower-cased; '' when absent. */
 export function hostnameOf(hostHeader: string | undefined): string {
@@ -27,15 +28,15 @@ export function isAllowedHost(hostHeader: string | undefined, machineName: strin
 
 /**
  * Stops cross-site WebSocket hijacking: browsers always send Origin, so a page the user happens to
- * have open elsewhere is refused. Allowed: no Origin (desktop and script clients), the host's own
- * origin (the web client it serves), and the configured list (e.g. the desktop app's origin).
+ * have open elsewhere is refused. Allowed: no Origin (script clients), the desktop app's origin,
+ * the host's own origin (the web client it serves), and the configured list.
  */
 export function isAllowedOrigin(
   origin: string | undefined,
   hostHeader: string | undefined,
   allowed: readonly string[],
 ): boolean {
-  if (origin === undefined) return true;
+  if (origin === undefined || origin === DESKTOP_APP_ORIGIN) return true;
   if (allowed.includes(origin)) return true;
   if (!hostHeader) return false;
   const host = hostHeader.toLowerCase();

@@ -97,6 +97,7 @@ describe('request guard', () => {
     expect(isAllowedOrigin('http://10.0.0.2:4748', '10.0.0.2:4747', [])).toBe(false);
     expect(isAllowedOrigin('app://tincan', '10.0.0.2:4747', ['app://tincan'])).toBe(true);
     expect(isAllowedOrigin('null', '10.0.0.2:4747', [])).toBe(false);
+    expect(isAllowedOrigin('app://tincan', '10.0.0.2:4747', [])).toBe(true); // the desktop app, on every host
   });
 });
 
