@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HostServer } from '../../../../src/main/host/host-server.ts';
+import type { HostOptions } from '../../../../src/main/host/options.ts';
+import { HostClient } from '../../../../src/renderer/src/lib/net/host-client.svelte.ts';
+import type { KeyValueStorage } from '../../../../src/renderer/src/lib/net/outbox.ts';
+
+const fast = { baseMs: 50, maxMs: 200, jitter: 0 };
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function memoryStorage(): KeyValueStorage {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
+}
+
+async function host(options: HostOptions = {}, rooms = ['general']): Promise<HostServer> {
+  const server = new HostServer({ port: 0, bind: '127.0.0.1', ...options });
+  for (const r of rooms) await server.createRoom(r);
+  await server.listen();
+  return server;
+}
+
+function client(port: number, nick: string, storage = memoryStorage()): HostClient {
+  const c = new HostClient({
+    address: { hostname: '127.0.0.1', port },
+    identity: () => ({ deviceId: `device-${nick}-000`, nick }),
+    storage,
+    reconnect: fast,
+    pingIntervalMs: 100,
+  });
+  cleanups.push(() => c.disconnect());
+  return c;
+}
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('HostClient against a real host', () => {
+  it('connects, shows the WebSocket state and round-trip time, joins and chats', async () => {
+    const server = await host({ hostName: 'box' });
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const bo = client(server.port, 'bo');
+    expect(ann.readyState).toBe(3);
+    const room = ann.join('general');
+    expect(ann.readyState).toBe(0); // CONNECTING
+    bo.join('general');
+    await until(() => room.joined && bo.rooms.get('general')!.joined, 'joins');
+    expect(ann.readyState).toBe(1);
+    expect(ann.hostName).toBe('box');
+    await until(() => ann.rttMs !== null, 'rtt');
+    ann.send('general', 'hello @bo');
+    await until(() => bo.rooms.get('general')!.count === 1 && ann.outgoing('general').length === 0, 'delivery');
+    expect(bo.rooms.get('general')!.messages[0]).toMatchObject({
+      seq: 1,
+      text: 'hello @bo',
+      from: { nick: 'ann', device: ann.myDevice },
+    });
+    expect(room.messages.map((m) => m.text)).toEqual(['hello @bo']);
+    expect(room.members.map((m) => m.nick).sort()).toEqual(['ann', 'bo']);
+    expect(ann.frames().some((f) => f.direction === 'out' && f.kind === 'hello')).toBe(true);
+  });
+
+  it('keeps messages written offline in the outbox and sends each exactly once after connecting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-client-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let server = await host({ dataDir: dir });
+    const port = server.port;
+    const ann = client(port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    await server.close(); // the host goes away
+    await until(() => ann.readyState === 3 && ann.lastClose !== null, 'close');
+    expect(ann.lastClose).toMatchObject({ code: 1001, reason: 'host shutting down', wasClean: true });
+    for (let i = 1; i <= 60; i++) ann.send('general', `offline ${i}`); // more than the host's burst
+    expect(ann.outgoing('general')).toHaveLength(60);
+    expect(ann.reconnectAt).not.toBeNull();
+    server = await host({ dataDir: dir, port }, []);
+    cleanups.push(() => server.close());
+    await until(() => ann.outgoing('general').length === 0, 'outbox flush', 15_000);
+    expect(room.messages.map((m) => m.text)).toEqual(Array.from({ length: 60 }, (_, i) => `offline ${i + 1}`));
+    expect(room.messages.map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(server.rooms()[0]).toMatchObject({ head: 60 });
+  });
+
+  it('resumes after a host restart: what others sent meanwhile arrives once, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-client-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let server = await host({ dataDir: dir, limits: { historyPageSize: 7 } });
+    const port = server.port;
+    const ann = client(port, 'ann');
+    const bo = client(port, 'bo');
+    const annRoom = ann.join('general');
+    const boRoom = bo.join('general');
+    await until(() => annRoom.joined && boRoom.joined, 'joins');
+    bo.send('general', 'before');
+    await until(() => annRoom.count === 1, 'first message');
+    ann.disconnect(); // ann is away
+    await until(() => ann.readyState === 3, 'ann closed');
+    for (let i = 1; i <= 20; i++) bo.send('general', `while away ${i}`);
+    await until(() => bo.outgoing('general').length === 0, 'bo acked');
+    await server.close();
+    server = await host({ dataDir: dir, port, limits: { historyPageSize: 7 } }, []);
+    cleanups.push(() => server.close());
+    ann.reconnectNow();
+    await until(() => annRoom.count === 21, 'catch-up');
+    bo.send('general', 'after');
+    await until(() => annRoom.count === 22, 'live after catch-up');
+    expect(annRoom.messages.map((m) => m.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    expect(annRoom.messages.at(-1)!.text).toBe('after');
+  });
+
+  it('marks a message the host cannot take as failed, with the reason, and retry sends it', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    const bad = ann.send('general', 'x'.repeat(9000));
+    expect(ann.outgoing('general')[0]).toMatchObject({ id: bad.id, state: 'failed' });
+    expect(ann.outgoing('general')[0]!.error).toMatch(/8000/);
+    ann.discard(bad.id);
+    expect(ann.outgoing('general')).toEqual([]);
+  });
+
+  it('reports a wrong password on the room and joins with the right one', async () => {
+    const server = await host({}, []);
+    cleanups.push(() => server.close());
+    await server.createRoom('vault', { password: 'pw' });
+    const ann = client(server.port, 'ann');
+    const room = ann.join('vault');
+    await until(() => room.joinError !== null, 'password error');
+    expect(room.joinError).toBe('password_required');
+    ann.join('vault', 'pw');
+    await until(() => room.joined, 'join with password');
+  });
+
+  it('searches a joined room', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    ann.send('general', 'the build is green');
+    ann.send('general', 'lunch?');
+    await until(() => room.count === 2, 'messages');
+    expect((await ann.search('general', 'buil')).map((m) => m.text)).toEqual(['the build is green']);
+  });
+});
