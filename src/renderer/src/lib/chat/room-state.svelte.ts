@@ -18,6 +18,8 @@ export const TYPING_TTL_MS = 6000;
 export class RoomState {
   readonly name: string;
   readonly #messages: StoredMessage[] = [];
+  // Private bookkeeping, deliberately not reactive: `version` is the signal.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #seqs = new Set<number>();
   /** Bumped on every change to the message list. */
   version = $state(0);

@@ -82,6 +82,8 @@ export class HostClient {
   readonly #now: () => number;
   readonly #outbox: Outbox;
   readonly #frameLog = new FrameLog(200);
+  // Pending search replies by ref: bookkeeping, not state any view reads.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #searches = new Map<string, (messages: StoredMessage[]) => void>();
   #ws: WebSocket | null = null;
   #wanted = false;
