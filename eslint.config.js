@@ -82,7 +82,13 @@ export default defineConfig([
   },
   {
     name: 'tincan/layer/services',
-    files: ['src/main/host/**', 'src/main/store/**', 'src/main/discovery/**'],
+    files: [
+      'src/main/host/**',
+      'src/main/store/**',
+      'src/main/discovery/**',
+      'src/main/settings/**',
+      'src/main/host-control/**',
+    ],
     rules: restrict([forbid.electronValue, forbid.preload, forbid.renderer]),
   },
   {

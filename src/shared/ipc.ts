@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseHostAddress } from './host-address.ts';
+import { IPC_CHANNEL_NAMES as C, IPC_EVENT_NAMES as E } from './ipc-channels.ts';
 import { deviceId, nickname, plainText, roomInfo, roomName, timestamp } from './protocol/index.ts';
 
 /**
@@ -65,22 +66,22 @@ export const startHostingOptions = z.object({
   rooms: z.array(hostedRoom).min(1).max(64),
 });
 
-/** Request channels: `ipcRenderer.invoke(channel, ...args)` → result. */
+/** Request channels: `ipcRenderer.invoke(channel, ...args)` → result. Names live in ipc-channels.ts. */
 export const IPC_CHANNELS = {
-  startHosting: { channel: 'host:start', args: z.tuple([startHostingOptions]), result: hostStatus },
-  stopHosting: { channel: 'host:stop', args: z.tuple([]), result: hostStatus },
-  getHostStatus: { channel: 'host:status', args: z.tuple([]), result: hostStatus },
-  createRoom: { channel: 'host:create-room', args: z.tuple([hostedRoom]), result: hostStatus },
-  getSettings: { channel: 'settings:get', args: z.tuple([]), result: settings },
-  updateSettings: { channel: 'settings:update', args: z.tuple([settingsPatch]), result: settings },
-  notify: { channel: 'desktop:notify', args: z.tuple([notification]), result: z.void() },
-  openExternal: { channel: 'desktop:open-external', args: z.tuple([externalUrl]), result: z.void() },
-} as const;
+  startHosting: { channel: C.startHosting, args: z.tuple([startHostingOptions]), result: hostStatus },
+  stopHosting: { channel: C.stopHosting, args: z.tuple([]), result: hostStatus },
+  getHostStatus: { channel: C.getHostStatus, args: z.tuple([]), result: hostStatus },
+  createRoom: { channel: C.createRoom, args: z.tuple([hostedRoom]), result: hostStatus },
+  getSettings: { channel: C.getSettings, args: z.tuple([]), result: settings },
+  updateSettings: { channel: C.updateSettings, args: z.tuple([settingsPatch]), result: settings },
+  notify: { channel: C.notify, args: z.tuple([notification]), result: z.void() },
+  openExternal: { channel: C.openExternal, args: z.tuple([externalUrl]), result: z.void() },
+} as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */
 export const IPC_EVENTS = {
-  onHostStatus: { channel: 'host:status-changed', payload: hostStatus },
-} as const;
+  onHostStatus: { channel: E.onHostStatus, payload: hostStatus },
+} as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 
 export type IpcAction = keyof typeof IPC_CHANNELS;
 export type IpcArgs<A extends IpcAction> = z.infer<(typeof IPC_CHANNELS)[A]['args']>;

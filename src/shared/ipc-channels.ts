@@ -1,0 +1,22 @@
+/**
+ * The names of the IPC channels, as plain strings with no schema library attached, so the sandboxed
+ * preload can import them without bundling zod. `ipc.ts` pairs each one with its schemas; a type check
+ * there keeps the two lists the same.
+ */
+
+/** Request channels, by the bridge function that calls them. */
+export const IPC_CHANNEL_NAMES = {
+  startHosting: 'host:start',
+  stopHosting: 'host:stop',
+  getHostStatus: 'host:status',
+  createRoom: 'host:create-room',
+  getSettings: 'settings:get',
+  updateSettings: 'settings:update',
+  notify: 'desktop:notify',
+  openExternal: 'desktop:open-external',
+} as const;
+
+/** Event channels (main → renderer), by the bridge function that subscribes to them. */
+export const IPC_EVENT_NAMES = {
+  onHostStatus: 'host:status-changed',
+} as const;

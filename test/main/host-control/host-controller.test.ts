@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HostController, type HostControllerOptions } from '../../../src/main/host-control/host-controller.ts';
+import type { LanAddress } from '../../../src/main/host/lan-addresses.ts';
+import type { HostStatus } from '../../../src/shared/ipc.ts';
+import { TestClient } from '../../helpers/test-client.ts';
+
+const workerUrl = new URL('../../../src/main/host-control/host-worker.ts', import.meta.url);
+const loopback: LanAddress = { interface: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true };
+
+let dir: string;
+const controllers: HostController[] = [];
+const logs: string[] = [];
+
+function controller(options: Partial<HostControllerOptions> = {}): HostController {
+  const c = new HostController({
+    workerUrl,
+    dataDir: join(dir, 'host'),
+    bind: '127.0.0.1',
+    hostName: 'test-box',
+    addresses: () => [loopback],
+    logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+    ...options,
+  });
+  controllers.push(c);
+  return c;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tincan-host-control-'));
+  logs.length = 0;
+});
+
+afterEach(async () => {
+  await Promise.all(controllers.splice(0).map((c) => c.stop()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('HostController', () => {
+  it('is stopped until started', () => {
+    expect(controller().status()).toEqual({ state: 'stopped', port: null, urls: [], rooms: [] });
+  });
+
+  it('runs a real host in a worker: a ws client says hello, joins, sends and gets an ack', async () => {
+    const host = controller();
+    const seen: HostStatus['state'][] = [];
+    host.onStatus((status) => seen.push(status.state));
+
+    const status = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    expect(status.state).toBe('running');
+    expect(status.port).toBeGreaterThan(0);
+    expect(status.urls).toEqual([`http://127.0.0.1:${status.port}/`]);
+    expect(status.rooms).toEqual([{ name: 'general', head: 0, members: 0, locked: false }]);
+    expect(status.error).toBeUndefined();
+    expect(seen).toEqual(['starting', 'running']);
+
+    const client = await TestClient.greeted(`ws://127.0.0.1:${status.port}/ws`, 'ann');
+    try {
+      client.send({ type: 'join', room: 'general' });
+      await client.next('joined');
+      client.send({ type: 'send', room: 'general', id: 'm1', text: 'hello from a worker' });
+      const ack = await client.next('ack');
+      expect(ack).toMatchObject({ room: 'general', id: 'm1', seq: 1 });
+
+      const refreshed = await host.refresh();
+      expect(refreshed.rooms).toEqual([{ name: 'general', head: 1, members: 1, locked: false }]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('creates rooms on the running host, locked when a password is given', async () => {
+    const host = controller();
+    await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    const status = await host.createRoom({ name: 'ops', password: 'hunter2' });
+    expect(status.rooms.map((r) => [r.name, r.locked])).toEqual([
+      ['general', false],
+      ['ops', true],
+    ]);
+    await expect(host.createRoom({ name: ' bad ' })).rejects.toThrow(
+      'invalid room.name: must not start or end with spaces',
+    );
+    expect(host.status().state).toBe('running');
+  });
+
+  it('refuses to create a room when not running', async () => {
+    await expect(controller().createRoom({ name: 'ops' })).rejects.toThrow(/not running/);
+  });
+
+  it('starting a running host and stopping a stopped one are no-ops that return the status', async () => {
+    const host = controller();
+    expect(await host.stop()).toEqual({ state: 'stopped', port: null, urls: [], rooms: [] });
+    const first = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    const again = await host.start({ port: 0, rooms: [{ name: 'other' }] });
+    expect(again).toEqual(first);
+  });
+
+  it('reports a port in use as failed, in words for people', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const host = controller();
+      const status = await host.start({ port, rooms: [{ name: 'general' }] });
+      expect(status).toEqual({
+        state: 'failed',
+        port: null,
+        urls: [],
+        rooms: [],
+        error: `Port ${port} is already in use`,
+      });
+      // A failed host can be started again once the port is free.
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      expect((await host.start({ port, rooms: [{ name: 'general' }] })).state).toBe('running');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops cleanly: the port closes and history survives a restart', async () => {
+    const host = controller();
+    const { port } = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    const client = await TestClient.greeted(`ws://127.0.0.1:${port}/ws`, 'ann');
+    client.send({ type: 'join', room: 'general' });
+    await client.next('joined');
+    client.send({ type: 'send', room: 'general', id: 'm1', text: 'kept' });
+    await client.next('ack');
+
+    const seen: string[] = [];
+    host.onStatus((status) => seen.push(status.state));
+    expect(await host.stop()).toEqual({ state: 'stopped', port: null, urls: [], rooms: [] });
+    expect(seen).toEqual(['stopping', 'stopped']);
+    expect((await client.closed).code).toBe(1001);
+    await expect(TestClient.open(`ws://127.0.0.1:${port}/ws`)).rejects.toThrow();
+
+    const restarted = await host.start({ port: 0, rooms: [] });
+    expect(restarted.rooms).toEqual([{ name: 'general', head: 1, members: 0, locked: false }]);
+  });
+
+  it('reports a worker that dies as failed, with the reason', async () => {
+    const broken = new URL('data:text/javascript,throw new Error("boom in the worker")');
+    const host = controller({ workerUrl: broken });
+    const status = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    expect(status.state).toBe('failed');
+    expect(status.error).toMatch(/boom in the worker/);
+  });
+});
