@@ -9,6 +9,7 @@ import type { HostStatus } from '../../../src/shared/ipc.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 const workerUrl = new URL('../../../src/main/host-control/host-worker.ts', import.meta.url);
+const fixture = (name: string) => new URL(`../../fixtures/host-control/${name}`, import.meta.url);
 const loopback: LanAddress = { interface: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true };
 
 let dir: string;
@@ -146,5 +147,29 @@ describe('HostController', () => {
     const status = await host.start({ port: 0, rooms: [{ name: 'general' }] });
     expect(status.state).toBe('failed');
     expect(status.error).toMatch(/boom in the worker/);
+  });
+
+  it('reports a worker that crashes while running as failed, with the reason', async () => {
+    const host = controller({ workerUrl: fixture('crashing-host-worker.ts') });
+    const failed = new Promise<HostStatus>((resolve) =>
+      host.onStatus((status) => {
+        if (status.state === 'failed') resolve(status);
+      }),
+    );
+    expect((await host.start({ port: 0, rooms: [] })).state).toBe('running');
+    const status = await failed;
+    expect(status).toMatchObject({ state: 'failed', port: null, urls: [] });
+    expect(status.error).toMatch(/^The host stopped unexpectedly: the disk caught fire/);
+    expect(host.status()).toEqual(status);
+    await expect(host.createRoom({ name: 'ops' })).rejects.toThrow(/not running/);
+    expect((await host.stop()).state).toBe('stopped');
+  });
+
+  it('ignores messages from the worker that break the protocol', async () => {
+    const host = controller({ workerUrl: fixture('garbage-host-worker.ts'), requestTimeoutMs: 300 });
+    const status = await host.start({ port: 0, rooms: [] });
+    expect(status.state).toBe('failed');
+    expect(status.error).toMatch(/did not answer start/);
+    expect(logs.some((line) => line.startsWith('host worker sent an invalid message'))).toBe(true);
   });
 });
