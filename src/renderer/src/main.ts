@@ -1,7 +1,31 @@
 import { mount } from 'svelte';
+import './app.css';
 import App from './App.svelte';
+import { AppState } from './lib/app-state.svelte.ts';
+import { AppSettings, BridgeSettingsBackend, LocalSettingsBackend } from './lib/settings/app-settings.svelte.ts';
+import { parseHostAddress } from '../../shared/host-address.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Tincan: the #app element is missing from index.html');
 
-export default mount(App, { target, props: { bridge: window.tincan } });
+const bridge = window.tincan;
+const settings = new AppSettings(bridge ? new BridgeSettingsBackend(bridge) : new LocalSettingsBackend(localStorage));
+
+function notify(title: string, body: string): void {
+  if (bridge) {
+    void bridge.notify({ title, body }).catch(() => {});
+  } else if ('Notification' in window && Notification.permission === 'granted') {
+    new Notification(title, { body });
+  }
+}
+
+await settings.load().catch((error: unknown) => console.error('[tincan] settings could not be loaded', error));
+const app = new AppState({ settings, storage: localStorage, bridge, notify, languages: navigator.languages });
+
+// Served by a Tincan host (a phone's browser): join that host straight away.
+if (!bridge && (location.protocol === 'http:' || location.protocol === 'https:')) {
+  const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? location.host);
+  if (address) app.connect(address);
+}
+
+export default mount(App, { target, props: { app } });

@@ -220,7 +220,6 @@ export class HostClient {
     if (!ws || ws.readyState !== 1) return false;
     const text = JSON.stringify(frame);
     ws.send(text);
-    this.bufferedAmount = ws.bufferedAmount;
     this.#log('out', frame.type, text);
     return true;
   }
@@ -230,9 +229,10 @@ export class HostClient {
     this.framesVersion++;
   }
 
+  /** Sample bufferedAmount (what the browser has not yet handed to the network), then measure the round trip. */
   #ping(): void {
-    this.#send({ type: 'ping', t: performance.now() });
     if (this.#ws) this.bufferedAmount = this.#ws.bufferedAmount;
+    this.#send({ type: 'ping', t: performance.now() });
   }
 
   // ── incoming ──────────────────────────────────────────────────────────────

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { HeightIndex } from '../../../../src/renderer/src/lib/chat/height-index.ts';
+
+describe('HeightIndex', () => {
+  it('answers offsets and rows at offsets, with estimates and measurements', () => {
+    const index = new HeightIndex(10);
+    index.resize(5);
+    expect(index.total).toBe(50);
+    expect(index.set(1, 30)).toBe(20);
+    expect([0, 1, 2, 5].map((i) => index.offsetOf(i))).toEqual([0, 10, 40, 70]);
+    expect([0, 9, 10, 39, 40, 69, 1000].map((o) => index.indexAt(o))).toEqual([0, 0, 1, 1, 2, 4, 4]);
+  });
+
+  it('keeps measured heights when rows are prepended or appended', () => {
+    const index = new HeightIndex(10);
+    index.resize(3);
+    index.set(0, 25);
+    index.resize(5, 2); // two older rows in front
+    expect(index.height(2)).toBe(25);
+    expect(index.offsetOf(3)).toBe(10 + 10 + 25);
+    index.resize(6); // one newer at the end
+    expect(index.height(2)).toBe(25);
+    expect(index.total).toBe(25 + 50);
+  });
+
+  it('stays exact over 100,000 rows', () => {
+    const index = new HeightIndex(40);
+    index.resize(100_000);
+    for (let i = 0; i < 100_000; i += 7) index.set(i, 60);
+    let sum = 0;
+    for (let i = 0; i < 100_000; i++) sum += i % 7 === 0 ? 60 : 40;
+    expect(index.total).toBe(sum);
+    const probe = index.offsetOf(54_321);
+    expect(index.indexAt(probe)).toBe(54_321);
+    expect(index.indexAt(probe - 0.5)).toBe(54_320);
+  });
+});
