@@ -1,0 +1,171 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
+import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { buildWebClient } from '../helpers/web-build.ts';
+
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const dataDir = mkdtempSync(join(tmpdir(), 'tincan-e2e-'));
+let webRoot: string;
+let browser: Browser;
+let host: HostProcess;
+
+function hostArgs(port: number): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--data',
+    dataDir,
+    '--room',
+    'general',
+    '--room',
+    'ops',
+    '--web',
+    webRoot,
+  ];
+}
+
+beforeAll(async () => {
+  if (!hasChromium && !process.env.CI) return;
+  mkdirSync(SHOTS, { recursive: true });
+  webRoot = await buildWebClient();
+  browser = await launchChromium();
+  host = await spawnHost(hostArgs(0));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  host?.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openAs(nick: string, language?: 'zh-CN'): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 720 },
+    ...(language ? { locale: language } : { locale: 'en-US' }),
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`http://127.0.0.1:${host.port}/`);
+  await page.locator('#nick').fill(nick);
+  await page.locator('#nick').press('Enter');
+  await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
+  return page;
+}
+
+async function joinGeneral(page: Page): Promise<void> {
+  await page.locator('li', { hasText: 'general' }).getByRole('button').first().click();
+  await page.getByRole('textbox', { name: /general/ }).waitFor();
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: /general/ });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Texts of the stored messages in the open room, in order (pending ones excluded). */
+function messageTexts(page: Page): Promise<string[]> {
+  return page.locator('.spacer .message .text').allTextContents();
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromium + headless host)', () => {
+  it('two browsers chat; the host dies and comes back; the outbox flushes once; nothing is lost or doubled', async () => {
+    const ann = await openAs('Ann');
+    const bo = await openAs('Bo');
+    await joinGeneral(ann);
+    await joinGeneral(bo);
+    await say(ann, 'hello from Ann');
+    await expect.poll(() => messageTexts(bo)).toEqual(['hello from Ann']);
+    await say(bo, 'hi Ann, @Ann look');
+    await expect.poll(() => messageTexts(ann)).toEqual(['hello from Ann', 'hi Ann, @Ann look']);
+    await expect(ann.locator('.members-title, #members-title').textContent()).resolves.toContain('2');
+
+    // The host goes down hard.
+    const port = host.port;
+    host.child.kill('SIGKILL');
+    await host.exited;
+    await expect.poll(() => ann.locator('.bar .state').first().textContent(), { timeout: 10_000 }).toContain('CLOSED');
+    await expect.poll(() => ann.locator('.countdown').count()).toBeGreaterThan(0);
+    await say(ann, 'written offline 1');
+    await say(ann, 'written offline 2');
+    await say(bo, 'Bo offline too');
+    await expect.poll(() => ann.locator('.outgoing').count()).toBe(2);
+    await expect(ann.locator('.outgoing').first().textContent()).resolves.toContain('Waiting for connection');
+
+    host = await spawnHost(hostArgs(port));
+    const expected = [
+      'hello from Ann',
+      'hi Ann, @Ann look',
+      'written offline 1',
+      'written offline 2',
+      'Bo offline too',
+    ];
+    for (const page of [ann, bo]) {
+      await expect.poll(() => page.locator('.bar .state').first().textContent(), { timeout: 40_000 }).toContain('OPEN');
+      await expect.poll(() => page.locator('.outgoing').count(), { timeout: 10_000 }).toBe(0);
+    }
+    // Order between Ann's and Bo's offline messages depends on who reconnects first; each appears once.
+    for (const page of [ann, bo]) {
+      await expect
+        .poll(async () => (await messageTexts(page)).slice().sort(), { timeout: 10_000 })
+        .toEqual([...expected].sort());
+    }
+    const annOrder = await messageTexts(ann);
+    expect(annOrder.indexOf('written offline 1')).toBeLessThan(annOrder.indexOf('written offline 2'));
+    expect(await messageTexts(bo)).toEqual(annOrder); // both see the host's one order
+
+    await ann.screenshot({ path: join(SHOTS, 'room-en.png') });
+    await ann.context().close();
+    await bo.context().close();
+  });
+
+  it('renders XSS payloads in messages and nicknames as inert text', async () => {
+    const evil = await openAs('<img src=x onerror=alert(1)>');
+    const victim = await openAs('Victim');
+    await joinGeneral(evil);
+    await joinGeneral(victim);
+    const payloads = [
+      '<img src=x onerror="window.__xss=1">',
+      '<svg onload="window.__xss=1"></svg>',
+      'javascript:window.__xss=1',
+      '[click](javascript:window.__xss=1) <a href="javascript:window.__xss=1">x</a>',
+      '<script>window.__xss=1</script>',
+    ];
+    for (const p of payloads) await say(evil, p);
+    await expect.poll(async () => (await messageTexts(victim)).slice(-payloads.length)).toEqual(payloads);
+    for (const page of [victim, evil]) {
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.locator('.spacer img, .spacer svg, .spacer script').count()).toBe(0);
+      const hrefs = await page.locator('.spacer a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs.every((h) => h === null || /^https?:/.test(h))).toBe(true);
+    }
+    await expect(victim.locator('.spacer .nick').last().textContent()).resolves.toBe('<img src=x onerror=alert(1)>');
+    await evil.context().close();
+    await victim.context().close();
+  });
+
+  it('shows home and room views in English and Chinese (screenshots)', async () => {
+    for (const language of [undefined, 'zh-CN'] as const) {
+      const page = await openAs(language ? '小明' : 'Ann', language);
+      const suffix = language ?? 'en';
+      if (language) {
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Tincan');
+        await expect(page.locator('body').textContent()).resolves.toContain('加入主机');
+      }
+      await page.screenshot({ path: join(SHOTS, `home-${suffix}.png`) });
+      await joinGeneral(page);
+      await say(page, language ? '大家好！请看 https://example.com' : 'Hello everyone, see https://example.com');
+      await expect.poll(() => page.locator('.spacer .message').count()).toBeGreaterThan(0);
+      if (language) await page.screenshot({ path: join(SHOTS, `room-${suffix}.png`) });
+      await page.context().close();
+    }
+  });
+});
