@@ -1,18 +1,31 @@
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { DESKTOP_APP_ORIGIN } from '../shared/app-origin.ts';
+import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
+import { HostController } from './host-control/host-controller.ts';
+import { registerIpcHandlers, sendIpcEvent, type IpcTrust } from './ipc.ts';
+import { rendererLocation } from './renderer-location.ts';
+import { createIpcServices, startHostingOnLaunch } from './services.ts';
+import { SettingsStore } from './settings/settings-store.ts';
 import { createMainWindow, hardenSession } from './window.ts';
 
-// Wiring only: each piece lives in its own module and is set up here, in order.
+// Wiring only: each piece lives in its own module and is set up here, in order. Paths are relative to
+// the bundle in out/main, next to out/preload, out/renderer and out/web.
 
 const here = import.meta.dirname;
 
+// Must happen before the app is ready: app:// becomes a standard, secure scheme.
+registerAppScheme(protocol);
+
+// The dev server is honoured only when running from source, never in a packaged app.
+const location = rendererLocation({ isPackaged: app.isPackaged, devServerUrl: process.env['ELECTRON_RENDERER_URL'] });
+const trust: IpcTrust = { windows: () => BrowserWindow.getAllWindows(), origins: location.origins };
+
 function openMainWindow(): BrowserWindow {
-  return createMainWindow({
-    preloadPath: join(here, '../preload/index.cjs'),
-    rendererFile: join(here, '../renderer/index.html'),
-    // The dev server is honoured only when running from source, never in a packaged app.
-    rendererUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
-  });
+  return createMainWindow({ preloadPath: join(here, '../preload/index.cjs'), url: location.url });
 }
 
 app.on('window-all-closed', () => {
@@ -21,7 +34,37 @@ app.on('window-all-closed', () => {
 
 await app.whenReady();
 hardenSession(session.defaultSession);
+serveAppScheme(protocol, join(here, '../renderer'));
+
+const userData = app.getPath('userData');
+const settings = await SettingsStore.open({ dir: userData });
+const webRoot = join(here, '../web');
+const host = new HostController({
+  workerUrl: pathToFileURL(join(here, 'host-worker.js')),
+  dataDir: join(userData, 'host'),
+  webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : null,
+  hostName: hostname(),
+  // Every host accepts the app's origin; running from source, the UI has the dev server's, so add that.
+  allowedOrigins: location.origins.filter((origin) => origin !== DESKTOP_APP_ORIGIN),
+});
+host.onStatus((status) => sendIpcEvent(trust, 'onHostStatus', status));
+registerIpcHandlers(ipcMain, createIpcServices({ settings, host, windows: trust.windows }), trust);
+
 openMainWindow();
 app.on('activate', () => {
   if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
 });
+
+// Quitting waits for the host to store what is pending and close its connections.
+let stopping: Promise<unknown> | undefined;
+let hostStopped = false;
+app.on('before-quit', (event) => {
+  if (hostStopped) return;
+  event.preventDefault();
+  stopping ??= host.stop().finally(() => {
+    hostStopped = true;
+    app.quit();
+  });
+});
+
+void startHostingOnLaunch(settings, host);

@@ -52,10 +52,11 @@ export function hardenWebContents(contents: WebContents): void {
 export interface MainWindowOptions {
   /** Absolute path of the built preload script (CommonJS, because the window is sandboxed). */
   preloadPath: string;
-  /** Absolute path of the built renderer `index.html`, loaded when no `rendererUrl` is given. */
-  rendererFile: string;
-  /** Dev-server URL to load instead of `rendererFile` (development only; never set in a packaged app). */
-  rendererUrl?: string | undefined;
+  /**
+   * The page to load: `app://tincan/index.html` (see app-protocol.ts), or the dev server's URL when
+   * running from source (never in a packaged app).
+   */
+  url: string;
 }
 
 /** The `webPreferences` of every Tincan window; exported so tests can compare against them. */
@@ -90,8 +91,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   hardenWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());
 
-  const loading = options.rendererUrl ? window.loadURL(options.rendererUrl) : window.loadFile(options.rendererFile);
-  loading.catch((error: unknown) => {
+  window.loadURL(options.url).catch((error: unknown) => {
     console.error('[tincan] could not load the user interface', error);
   });
 

@@ -5,6 +5,8 @@
  * reach the recorded calls. Only what Tincan uses is faked; call {@link resetElectronFake} in `beforeEach`.
  */
 import { EventEmitter } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 
 /** The event object Electron passes to `will-navigate` and similar cancellable events. */
@@ -24,8 +26,38 @@ interface WindowOpenDetails {
 }
 type WindowOpenHandler = (details: WindowOpenDetails) => { action: 'allow' | 'deny' };
 
+let nextProcessId = 1;
+
+/** A frame of a page (`WebFrameMain`): the main frame has no parent. */
+export class FakeWebFrameMain {
+  url: string;
+  readonly parent: FakeWebFrameMain | null;
+  readonly processId: number;
+  readonly routingId: number;
+  constructor(url: string, parent: FakeWebFrameMain | null = null) {
+    this.url = url;
+    this.parent = parent;
+    this.processId = parent?.processId ?? nextProcessId++;
+    this.routingId = parent ? parent.routingId + 1 : 1;
+  }
+  get top(): FakeWebFrameMain {
+    return this.parent?.top ?? this;
+  }
+}
+
+let nextWebContentsId = 1;
+
 export class FakeWebContents extends EventEmitter {
+  readonly id = nextWebContentsId++;
+  /** The page's main frame; its `url` is what `getURL()` reports. */
+  readonly mainFrame = new FakeWebFrameMain('app://tincan/index.html');
+  destroyed = false;
   windowOpenHandler: WindowOpenHandler | undefined;
+
+  /** Every `send(channel, ...args)` so far. */
+  readonly send = vi.fn((_channel: string, ..._args: unknown[]) => {});
+  readonly getURL = vi.fn(() => this.mainFrame.url);
+  readonly isDestroyed = vi.fn(() => this.destroyed);
 
   readonly setWindowOpenHandler = vi.fn((handler: WindowOpenHandler) => {
     this.windowOpenHandler = handler;
@@ -56,6 +88,13 @@ export class BrowserWindow extends EventEmitter {
   readonly loadURL = vi.fn(async (_url: string) => {});
   readonly loadFile = vi.fn(async (_path: string) => {});
   readonly show = vi.fn();
+  readonly focus = vi.fn();
+  readonly restore = vi.fn();
+  focused = false;
+  minimized = false;
+  readonly isFocused = vi.fn(() => this.focused);
+  readonly isMinimized = vi.fn(() => this.minimized);
+  readonly isDestroyed = vi.fn(() => this.webContents.destroyed);
   readonly options: WindowOptions;
 
   constructor(options: WindowOptions = {}) {
@@ -108,10 +147,98 @@ export const contextBridge = {
   }),
 };
 
+/** The event `ipcMain.handle` listeners receive. */
+export interface FakeIpcMainInvokeEvent {
+  sender: FakeWebContents;
+  senderFrame: FakeWebFrameMain | null;
+}
+type InvokeHandler = (event: FakeIpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+export const ipcMain = {
+  handlers: new Map<string, InvokeHandler>(),
+  handle: vi.fn((channel: string, handler: InvokeHandler) => {
+    if (ipcMain.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    ipcMain.handlers.set(channel, handler);
+  }),
+  removeHandler: vi.fn((channel: string) => {
+    ipcMain.handlers.delete(channel);
+  }),
+  /**
+   * Calls the handler of `channel` as a page would through `ipcRenderer.invoke`: from `sender`'s main
+   * frame unless another frame is given.
+   */
+  async invoke(
+    channel: string,
+    from: { sender: FakeWebContents; frame?: FakeWebFrameMain | null },
+    ...args: unknown[]
+  ) {
+    const handler = ipcMain.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    const frame = from.frame === undefined ? from.sender.mainFrame : from.frame;
+    return handler({ sender: from.sender, senderFrame: frame }, ...args);
+  },
+};
+
+/** The event object `ipcRenderer.on` listeners receive; the bridge must never pass it on. */
+export class FakeIpcRendererEvent {
+  readonly sender = { secret: 'the ipcRenderer itself' };
+}
+
+export const ipcRenderer = Object.assign(new EventEmitter(), {
+  invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => undefined),
+  /** Delivers `args` on `channel` as the main process's `webContents.send` would. */
+  deliver(channel: string, ...args: unknown[]): void {
+    ipcRenderer.emit(channel, new FakeIpcRendererEvent(), ...args);
+  },
+});
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+interface CustomScheme {
+  scheme: string;
+  privileges?: Record<string, boolean>;
+}
+
+export const protocol = {
+  privileged: [] as CustomScheme[],
+  handlers: new Map<string, ProtocolHandler>(),
+  registerSchemesAsPrivileged: vi.fn((schemes: CustomScheme[]) => {
+    protocol.privileged.push(...schemes);
+  }),
+  handle: vi.fn((scheme: string, handler: ProtocolHandler) => {
+    if (protocol.handlers.has(scheme)) throw new Error(`The scheme '${scheme}' is already handled`);
+    protocol.handlers.set(scheme, handler);
+  }),
+};
+
+export class Notification extends EventEmitter {
+  static readonly instances: Notification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  readonly options: { title?: string; body?: string };
+  readonly show = vi.fn();
+  constructor(options: { title?: string; body?: string } = {}) {
+    super();
+    this.options = options;
+    Notification.instances.push(this);
+  }
+}
+
+let userData = join(tmpdir(), 'tincan-fake-user-data');
+
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
   whenReady: vi.fn(async () => {}),
   quit: vi.fn(),
+  getPath: vi.fn((name: string): string => {
+    if (name !== 'userData') throw new Error(`the fake app knows only userData, not ${name}`);
+    return userData;
+  }),
+  /** Points `getPath('userData')` at `dir` (a temp dir of the test). */
+  setUserData(dir: string): void {
+    userData = dir;
+  },
 });
 
 /** Forgets every window, handler and call recorded so far. */
@@ -125,6 +252,29 @@ export function resetElectronFake(): void {
   app.isPackaged = false;
   app.whenReady.mockClear();
   app.quit.mockClear();
+  app.getPath.mockClear();
+  ipcMain.handlers.clear();
+  ipcMain.handle.mockClear();
+  ipcMain.removeHandler.mockClear();
+  ipcRenderer.removeAllListeners();
+  ipcRenderer.invoke.mockReset();
+  ipcRenderer.invoke.mockImplementation(async () => undefined);
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
+  protocol.registerSchemesAsPrivileged.mockClear();
+  protocol.handle.mockClear();
+  Notification.instances.length = 0;
+  Notification.supported = true;
 }
 
-export default { app, BrowserWindow, contextBridge, session, shell };
+export default {
+  app,
+  BrowserWindow,
+  contextBridge,
+  ipcMain,
+  ipcRenderer,
+  Notification,
+  protocol,
+  session,
+  shell,
+};

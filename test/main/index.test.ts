@@ -1,12 +1,17 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNEL_NAMES, IPC_EVENT_NAMES } from '../../src/shared/ipc-channels.ts';
 
 // The entry runs on import, so each test re-imports it after vi.resetModules(). The fake is created once
 // (hoisted) so the re-imported entry and this file share it.
 const fake = await vi.hoisted(() => import('../fakes/electron.ts'));
-const { app, BrowserWindow, resetElectronFake, session } = fake;
+const { app, BrowserWindow, ipcMain, protocol, resetElectronFake, session } = fake;
 vi.mock('electron', () => fake);
 
 const devServer = 'http://localhost:5173/';
+let userData: string;
 
 async function startApp(): Promise<InstanceType<typeof BrowserWindow>> {
   vi.resetModules();
@@ -16,16 +21,27 @@ async function startApp(): Promise<InstanceType<typeof BrowserWindow>> {
   return window;
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   resetElectronFake();
+  userData = await mkdtemp(join(tmpdir(), 'tincan-user-data-'));
+  app.setUserData(userData);
   vi.stubEnv('ELECTRON_RENDERER_URL', devServer);
 });
 
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllEnvs();
+  await rm(userData, { recursive: true, force: true });
 });
 
 describe('main entry', () => {
+  it('registers app: as a privileged scheme before the app is ready, and serves it once ready', async () => {
+    await startApp();
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
+    const registered = protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]!;
+    expect(registered).toBeLessThan(app.whenReady.mock.invocationCallOrder[0]!);
+    expect(protocol.handlers.has('app')).toBe(true);
+  });
+
   it('hardens the default session and opens one window with the CommonJS preload', async () => {
     const window = await startApp();
     expect(BrowserWindow.instances).toHaveLength(1);
@@ -39,11 +55,53 @@ describe('main entry', () => {
     expect(window.loadURL).toHaveBeenCalledWith(devServer);
   });
 
-  it('ignores ELECTRON_RENDERER_URL in a packaged app and loads the built page', async () => {
+  it('ignores ELECTRON_RENDERER_URL in a packaged app and loads app://tincan/', async () => {
     app.isPackaged = true;
     const window = await startApp();
-    expect(window.loadURL).not.toHaveBeenCalled();
-    expect(window.loadFile.mock.calls[0]?.[0]).toMatch(/[/\\]renderer[/\\]index\.html$/);
+    expect(window.loadURL).toHaveBeenCalledWith('app://tincan/index.html');
+    expect(window.loadFile).not.toHaveBeenCalled();
+  });
+
+  it('registers every IPC channel, answering the app window from the settings in userData', async () => {
+    const window = await startApp();
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNEL_NAMES).sort());
+    const settings = await ipcMain.invoke(IPC_CHANNEL_NAMES.getSettings, { sender: window.webContents });
+    expect(settings).toMatchObject({ port: 4747, hostedRooms: [], language: 'system' });
+    const status = await ipcMain.invoke(IPC_CHANNEL_NAMES.getHostStatus, { sender: window.webContents });
+    expect(status).toEqual({ state: 'stopped', port: null, urls: [], rooms: [] });
+  });
+
+  it('trusts the dev server only when running from source', async () => {
+    app.isPackaged = true;
+    const window = await startApp();
+    window.webContents.mainFrame.url = devServer;
+    await expect(ipcMain.invoke(IPC_CHANNEL_NAMES.getSettings, { sender: window.webContents })).rejects.toThrow(
+      /not on the app's origin/,
+    );
+  });
+
+  it('starts hosting on launch when the settings list rooms, telling the window', async () => {
+    await writeFile(join(userData, 'settings.json'), JSON.stringify({ hostedRooms: ['general'], port: 4747 }));
+    const window = await startApp();
+    const states = () =>
+      window.webContents.send.mock.calls
+        .filter(([channel]) => channel === IPC_EVENT_NAMES.onHostStatus)
+        .map(([, status]) => (status as { state: string }).state);
+    expect(states()[0]).toBe('starting');
+    // Running from source there is no bundled out/main/host-worker.js next to the entry, so the start fails;
+    // what matters here is that the launch tried and the window heard about it.
+    await vi.waitFor(() => expect(states()).toContain('failed'), { timeout: 10_000 });
+  });
+
+  it('waits for the host to stop before quitting', async () => {
+    await startApp();
+    const event = { preventDefault: vi.fn() };
+    app.emit('before-quit', event);
+    expect(event.preventDefault).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    const again = { preventDefault: vi.fn() };
+    app.emit('before-quit', again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
   });
 
   it('reopens a window on activate only when none is open', async () => {

@@ -11,10 +11,10 @@ import {
 
 vi.mock('electron', () => import('../fakes/electron.ts'));
 
-const paths = { preloadPath: '/app/out/preload/index.cjs', rendererFile: '/app/out/renderer/index.html' };
+const paths = { preloadPath: '/app/out/preload/index.cjs' };
 
-function openWindow(rendererUrl?: string): BrowserWindow {
-  createMainWindow({ ...paths, rendererUrl });
+function openWindow(url = 'app://tincan/index.html'): BrowserWindow {
+  createMainWindow({ ...paths, url });
   const [window] = BrowserWindow.instances;
   if (!window) throw new Error('createMainWindow made no BrowserWindow');
   return window;
@@ -42,10 +42,10 @@ describe('createMainWindow', () => {
     expect(window.options.webPreferences).toEqual(secureWebPreferences(paths.preloadPath));
   });
 
-  it('loads the built page, or the dev server when one is given', () => {
+  it('loads the page it is given: the app:// page, or the dev server', () => {
     const built = openWindow();
-    expect(built.loadFile).toHaveBeenCalledWith(paths.rendererFile);
-    expect(built.loadURL).not.toHaveBeenCalled();
+    expect(built.loadURL).toHaveBeenCalledWith('app://tincan/index.html');
+    expect(built.loadFile).not.toHaveBeenCalled();
 
     resetElectronFake();
     const dev = openWindow('http://localhost:5173/');

@@ -134,11 +134,13 @@ export class HostController {
         if (!snapshot) throw new Error('the worker reported no host');
         this.#running(snapshot);
       } catch (error) {
-        const reason = describeStartFailure(error, options.port);
-        this.#options.logger.error(`host: ${reason}`);
         await this.#endWorker();
-        // A crash while starting has already said why; keep that reason.
-        if (this.#status.state !== 'failed') this.#set({ ...STOPPED, state: 'failed', error: reason });
+        // A crash while starting has already said (and logged) why; keep that reason.
+        if (this.#status.state !== 'failed') {
+          const reason = describeStartFailure(error, options.port);
+          this.#options.logger.error(`host: ${reason}`);
+          this.#set({ ...STOPPED, state: 'failed', error: reason });
+        }
       }
       return this.status();
     });

@@ -1,0 +1,213 @@
+import type { BrowserWindow as ElectronWindow, IpcMain } from 'electron';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { BrowserWindow, FakeWebContents, FakeWebFrameMain, ipcMain, resetElectronFake } from '../fakes/electron.ts';
+import { registerIpcHandlers, sendIpcEvent, type IpcServices, type IpcTrust } from '../../src/main/ipc.ts';
+import { IPC_CHANNEL_NAMES } from '../../src/shared/ipc-channels.ts';
+import { IPC_CHANNELS, IPC_EVENTS, type HostStatus, type Settings } from '../../src/shared/ipc.ts';
+
+vi.mock('electron', () => import('../fakes/electron.ts'));
+
+const running: HostStatus = {
+  state: 'running',
+  port: 4747,
+  urls: ['http://10.0.0.2:4747/'],
+  rooms: [{ name: 'general', head: 0, members: 0, locked: false }],
+};
+const stored: Settings = {
+  nickname: 'ann',
+  deviceId: 'device-0001',
+  port: 4747,
+  hostedRooms: [],
+  recentHosts: [],
+  language: 'system',
+};
+
+function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } & IpcServices {
+  return {
+    startHosting: vi.fn(async () => running),
+    stopHosting: vi.fn(async () => ({ ...running, state: 'stopped' as const, port: null, urls: [], rooms: [] })),
+    getHostStatus: vi.fn(() => running),
+    createRoom: vi.fn(async () => running),
+    getSettings: vi.fn(() => stored),
+    updateSettings: vi.fn(async () => stored),
+    notify: vi.fn(() => undefined),
+    openExternal: vi.fn(async () => undefined),
+  };
+}
+
+let services: ReturnType<typeof fakeServices>;
+let window: BrowserWindow;
+let trust: IpcTrust;
+const warnings: string[] = [];
+const errors: string[] = [];
+
+function register(origins: string[] = ['app://tincan']): void {
+  trust = { windows: () => BrowserWindow.getAllWindows() as unknown as ElectronWindow[], origins };
+  registerIpcHandlers(ipcMain as unknown as IpcMain, services, trust, {
+    warn: (m) => warnings.push(m),
+    error: (m) => errors.push(m),
+  });
+}
+
+/** Calls `channel` from the main frame of the app window. */
+const call = (channel: string, ...args: unknown[]) => ipcMain.invoke(channel, { sender: window.webContents }, ...args);
+
+beforeEach(() => {
+  resetElectronFake();
+  warnings.length = 0;
+  errors.length = 0;
+  services = fakeServices();
+  window = new BrowserWindow();
+  register();
+});
+
+describe('registerIpcHandlers', () => {
+  it('registers exactly one handler per channel of the contract', () => {
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNEL_NAMES).sort());
+    expect(Object.values(IPC_CHANNELS).map((c) => c.channel)).toEqual(Object.values(IPC_CHANNEL_NAMES));
+    expect(ipcMain.handle).toHaveBeenCalledTimes(Object.keys(IPC_CHANNELS).length);
+  });
+
+  it('runs a service with valid arguments and returns its result', async () => {
+    const options = { port: 4747, rooms: [{ name: 'general' }] };
+    await expect(call('host:start', options)).resolves.toEqual(running);
+    expect(services.startHosting).toHaveBeenCalledWith(options);
+    await expect(call('settings:get')).resolves.toEqual(stored);
+    await expect(call('desktop:open-external', 'https://example.com/')).resolves.toBeUndefined();
+    expect(services.openExternal).toHaveBeenCalledWith('https://example.com/');
+  });
+
+  it('passes the parsed arguments: unknown keys are dropped before the service sees them', async () => {
+    await call('settings:update', { nickname: 'bo', isAdmin: true });
+    expect(services.updateSettings).toHaveBeenCalledWith({ nickname: 'bo' });
+  });
+
+  it('returns a function that removes every handler again', () => {
+    const own = { handle: vi.fn(), removeHandler: vi.fn() };
+    const remove = registerIpcHandlers(own as unknown as IpcMain, services, trust);
+    expect(own.removeHandler).not.toHaveBeenCalled();
+    remove();
+    expect(own.removeHandler.mock.calls.map(([channel]) => channel).sort()).toEqual(
+      Object.values(IPC_CHANNEL_NAMES).sort(),
+    );
+  });
+});
+
+describe('sender check', () => {
+  const refusedWithoutRunning = async (promise: Promise<unknown>, reason: RegExp) => {
+    await expect(promise).rejects.toThrow(reason);
+    for (const service of Object.values(services)) expect(service).not.toHaveBeenCalled();
+  };
+
+  it('refuses a sub-frame of the app window', async () => {
+    const frame = new FakeWebFrameMain('app://tincan/index.html', window.webContents.mainFrame);
+    await refusedWithoutRunning(
+      ipcMain.invoke('settings:get', { sender: window.webContents, frame }),
+      /^settings:get refused: the sender is a sub-frame$/,
+    );
+    expect(warnings[0]).toMatch(/refused IPC settings:get/);
+  });
+
+  it('refuses a webview or any web contents that is not an app window', async () => {
+    const guest = new FakeWebContents();
+    await refusedWithoutRunning(
+      ipcMain.invoke('host:start', { sender: guest }, { rooms: [{ name: 'general' }] }),
+      /refused: the sender is not a Tincan window/,
+    );
+  });
+
+  it('refuses an app window whose page is on another origin', async () => {
+    for (const url of ['https://evil.example/', 'file:///tmp/x.html', 'app://other/index.html', 'about:blank']) {
+      window.webContents.mainFrame.url = url;
+      await refusedWithoutRunning(call('settings:get'), /refused: the sender's page is not on the app's origin/);
+    }
+  });
+
+  it('refuses a frame that is not the main frame of the window it claims', async () => {
+    const impostor = new FakeWebFrameMain('app://tincan/index.html');
+    await refusedWithoutRunning(
+      ipcMain.invoke('settings:get', { sender: window.webContents, frame: impostor }),
+      /refused: the sender is not the window's main frame/,
+    );
+  });
+
+  it('refuses a call whose frame is gone, and a destroyed window', async () => {
+    await refusedWithoutRunning(
+      ipcMain.invoke('settings:get', { sender: window.webContents, frame: null }),
+      /the sending frame is gone/,
+    );
+    window.webContents.destroyed = true;
+    await refusedWithoutRunning(call('settings:get'), /not a Tincan window/);
+  });
+
+  it('accepts the dev server only when its origin is trusted', async () => {
+    window.webContents.mainFrame.url = 'http://localhost:5173/';
+    await expect(call('settings:get')).rejects.toThrow(/not on the app's origin/);
+    ipcMain.handlers.clear();
+    register(['http://localhost:5173', 'app://tincan']);
+    await expect(call('settings:get')).resolves.toEqual(stored);
+    window.webContents.mainFrame.url = 'http://localhost:5174/';
+    await expect(call('settings:get')).rejects.toThrow(/not on the app's origin/);
+  });
+});
+
+describe('argument validation', () => {
+  it('rejects invalid arguments with a message naming the field, without running', async () => {
+    await expect(call('host:start', { rooms: [{ name: 'ok' }, { name: ' padded' }] })).rejects.toThrow(
+      /^host:start: invalid rooms\[1\]\.name: must not start or end with spaces$/,
+    );
+    await expect(call('host:start', { port: 70000, rooms: [{ name: 'a' }] })).rejects.toThrow(
+      /^host:start: invalid port: /,
+    );
+    await expect(call('settings:update', { port: 'high' })).rejects.toThrow(/^settings:update: invalid port: /);
+    await expect(call('desktop:open-external', 'file:///etc/passwd')).rejects.toThrow(
+      /^desktop:open-external: invalid argument 1: must be an http\(s\) URL$/,
+    );
+    await expect(call('desktop:notify', { title: '', body: 'x' })).rejects.toThrow(/^desktop:notify: invalid title: /);
+    expect(services.startHosting).not.toHaveBeenCalled();
+    expect(services.updateSettings).not.toHaveBeenCalled();
+    expect(services.openExternal).not.toHaveBeenCalled();
+    expect(services.notify).not.toHaveBeenCalled();
+  });
+
+  it('rejects the wrong number of arguments', async () => {
+    await expect(call('settings:get', 'extra')).rejects.toThrow('settings:get: expects 0 arguments, got 1');
+    await expect(call('host:create-room')).rejects.toThrow('host:create-room: expects 1 argument, got 0');
+    expect(services.getSettings).not.toHaveBeenCalled();
+    expect(services.createRoom).not.toHaveBeenCalled();
+  });
+});
+
+describe('result validation', () => {
+  it('refuses to return a result that breaks the contract', async () => {
+    services.getHostStatus.mockReturnValue({ state: 'exploded' });
+    await expect(call('host:status')).rejects.toThrow('host:status: internal error (invalid result)');
+    expect(errors[0]).toMatch(/host:status produced an invalid result: state: /);
+  });
+
+  it('passes a service error on to the caller', async () => {
+    services.createRoom.mockRejectedValue(new Error('The host is not running: start hosting first'));
+    await expect(call('host:create-room', { name: 'ops' })).rejects.toThrow(/not running/);
+  });
+});
+
+describe('sendIpcEvent', () => {
+  it('sends to the app windows only, with the validated payload', () => {
+    const other = new BrowserWindow();
+    other.webContents.mainFrame.url = 'https://evil.example/';
+    const gone = new BrowserWindow();
+    gone.webContents.destroyed = true;
+    const outsider = new FakeWebContents();
+
+    expect(sendIpcEvent(trust, 'onHostStatus', running)).toBe(1);
+    expect(window.webContents.send).toHaveBeenCalledWith(IPC_EVENTS.onHostStatus.channel, running);
+    expect(other.webContents.send).not.toHaveBeenCalled();
+    expect(gone.webContents.send).not.toHaveBeenCalled();
+    expect(outsider.send).not.toHaveBeenCalled();
+  });
+
+  it('throws on a payload that breaks the contract, sending nothing', () => {
+    expect(() => sendIpcEvent(trust, 'onHostStatus', { state: 'exploded' } as unknown as HostStatus)).toThrow();
+    expect(window.webContents.send).not.toHaveBeenCalled();
+  });
+});
