@@ -65,7 +65,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['src/renderer/**'],
+    files: ['src/renderer/**', 'bench/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
 

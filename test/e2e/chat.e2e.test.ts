@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
     for (const p of payloads) await say(evil, p);
     await expect.poll(async () => (await messageTexts(victim)).slice(-payloads.length)).toEqual(payloads);
     for (const page of [victim, evil]) {
-      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('.spacer img, .spacer svg, .spacer script').count()).toBe(0);
       const hrefs = await page.locator('.spacer a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       expect(hrefs.every((h) => h === null || /^https?:/.test(h))).toBe(true);

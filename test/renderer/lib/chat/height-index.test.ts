@@ -35,3 +35,21 @@ describe('HeightIndex', () => {
     expect(index.indexAt(probe - 0.5)).toBe(54_320);
   });
 });
+
+describe('HeightIndex appends', () => {
+  it('gives the same answers appending one by one as building at once', () => {
+    const streamed = new HeightIndex(10);
+    const built = new HeightIndex(10);
+    for (let n = 1; n <= 1000; n++) {
+      streamed.resize(n);
+      streamed.set(n - 1, 10 + (n % 5));
+    }
+    built.resize(1000);
+    for (let i = 0; i < 1000; i++) built.set(i, 10 + ((i + 1) % 5));
+    for (const i of [0, 1, 2, 3, 511, 512, 513, 999, 1000]) expect(streamed.offsetOf(i)).toBe(built.offsetOf(i));
+    for (const o of [0, 5, 100, 5000, 12_000]) expect(streamed.indexAt(o)).toBe(built.indexAt(o));
+    streamed.resize(1010, 10); // a prepend after appends
+    expect(streamed.offsetOf(10)).toBe(100);
+    expect(streamed.total).toBe(built.total + 100);
+  });
+});

@@ -5,6 +5,7 @@
  */
 export class HeightIndex {
   readonly estimate: number;
+  // Capacity may exceed `#size`; entries past it are unused.
   #heights = new Float64Array(0);
   #tree = new Float64Array(1);
   #size = 0;
@@ -22,9 +23,18 @@ export class HeightIndex {
     return this.#prefix(this.#size);
   }
 
-  /** Resize to `size` rows; `prepended` rows were added at the front (older history), the rest at the end. */
+  /**
+   * Resize to `size` rows; `prepended` rows were added at the front (older history), the rest at
+   * the end. Appending (the live case) costs O(log n) per row; prepending rebuilds in O(n).
+   */
   resize(size: number, prepended = 0): void {
-    const heights = new Float64Array(size).fill(this.estimate);
+    if (prepended === 0 && size >= this.#size) {
+      this.#reserve(size);
+      for (let i = this.#size; i < size; i++) this.#append(i);
+      this.#size = size;
+      return;
+    }
+    const heights = new Float64Array(Math.max(size, 16)).fill(this.estimate);
     const keep = Math.min(this.#size, size - prepended);
     for (let i = 0; i < keep; i++) heights[i + prepended] = this.#heights[i]!;
     this.#heights = heights;
@@ -32,8 +42,27 @@ export class HeightIndex {
     this.#rebuild();
   }
 
+  /** Grow the arrays geometrically, so a stream of appends does not reallocate each time. */
+  #reserve(size: number): void {
+    if (size < this.#heights.length) return;
+    const capacity = Math.max(16, size * 2);
+    const heights = new Float64Array(capacity).fill(this.estimate);
+    heights.set(this.#heights.subarray(0, this.#size));
+    const tree = new Float64Array(capacity + 1);
+    tree.set(this.#tree.subarray(0, this.#size + 1));
+    this.#heights = heights;
+    this.#tree = tree;
+  }
+
+  /** Add row `i` (0-based) at the end: its tree node sums the rows it covers, from nodes already built. */
+  #append(i: number): void {
+    const k = i + 1;
+    this.#heights[i] = this.estimate;
+    this.#tree[k] = this.estimate + this.#prefix(k - 1) - this.#prefix(k - (k & -k));
+  }
+
   #rebuild(): void {
-    const tree = new Float64Array(this.#size + 1);
+    const tree = new Float64Array(this.#heights.length + 1);
     for (let i = 1; i <= this.#size; i++) {
       tree[i]! += this.#heights[i - 1]!;
       const parent = i + (i & -i);

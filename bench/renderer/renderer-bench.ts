@@ -1,0 +1,108 @@
+// Scenario F: a 100,000-message room in headless Chromium — Tincan's virtualized list against a
+// plain {#each} of the same rows. Prints time to first frame, DOM nodes and long tasks.
+//
+//   node bench/renderer/renderer-bench.ts [--quick]
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import type { RendererResult } from './result.ts';
+
+const OUT = fileURLToPath(new URL('../../out/bench-renderer', import.meta.url));
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+function serve(root: string): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const path = normalize(
+      join(root, (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0]!),
+    );
+    if (!path.startsWith(root)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(path);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export interface RendererBenchOptions {
+  count: number;
+  streamMs: number;
+  repeats: number;
+}
+
+/** Run both lists `repeats` times, interleaved; returns every run. */
+export async function rendererBench({ count, streamMs, repeats }: RendererBenchOptions): Promise<RendererResult[]> {
+  await build({ configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)) });
+  const server = await serve(OUT);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const results: RendererResult[] = [];
+  try {
+    const port = (server.address() as AddressInfo).port;
+    for (let r = 0; r < repeats; r++) {
+      for (const mode of ['virtual', 'plain']) {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+        // The page measures itself and blocks its own load event meanwhile: wait for its result, not for load.
+        await page.goto(`http://127.0.0.1:${port}/?mode=${mode}&count=${count}&streamMs=${streamMs}`, {
+          waitUntil: 'commit',
+        });
+        await page.waitForFunction(() => (globalThis as unknown as { __result?: unknown }).__result, null, {
+          timeout: 300_000,
+          polling: 200,
+        });
+        results.push(await page.evaluate(() => (globalThis as unknown as { __result: RendererResult }).__result));
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const quick = process.argv.includes('--quick');
+  const runs = await rendererBench({
+    count: quick ? 5000 : 100_000,
+    streamMs: quick ? 1000 : 5000,
+    repeats: quick ? 1 : 5,
+  });
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(
+    `Renderer: ${runs[0]!.count} messages, then 100 msg/s for ${quick ? 1 : 5} s (median of ${quick ? 1 : 5})`,
+  );
+  console.log('list           first frame ms   DOM nodes   long tasks   long-task ms');
+  for (const mode of ['virtual', 'plain']) {
+    const mine = runs.filter((r) => r.mode === mode);
+    console.log(
+      `${(mode === 'virtual' ? 'Tincan (virtual)' : 'plain {#each}').padEnd(16)} ${median(
+        mine.map((r) => r.firstFrameMs),
+      )
+        .toFixed(1)
+        .padStart(
+          13,
+        )} ${String(median(mine.map((r) => r.domNodes))).padStart(11)} ${String(median(mine.map((r) => r.longTasks))).padStart(12)} ${median(
+        mine.map((r) => r.longTaskMs),
+      )
+        .toFixed(0)
+        .padStart(14)}`,
+    );
+  }
+}
