@@ -11,9 +11,13 @@ export interface HostProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Run the headless host CLI as a child process (the same Node as the tests) and wait for its loopback URL. */
+/**
+ * Run the headless host CLI as a child process (the same Node as the tests) and wait for its loopback
+ * URL. With `--no-discovery`: tests must not announce on the machine's real network (the discovery
+ * tests run the CLI in network namespaces instead).
+ */
 export function spawnHost(args: string[]): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, ...args], {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, '--no-discovery', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -20,6 +20,9 @@ Options:
   --durability MODE        full (fsync every commit, default) or normal
   --limit NAME=VALUE       override one limit (repeatable), e.g. --limit ratePerSecond=50;
                            names and defaults are listed in docs/protocol.md
+  --announce-interface IF  announce the host on network adapter IF (repeatable; default: every
+                           wired/Wi-Fi adapter, never VPN, container or loopback ones)
+  --no-discovery           do not announce the host on the LAN (mDNS and broadcast beacon)
   -h, --help               show this help
 `;
 
@@ -35,6 +38,9 @@ export interface CliConfig {
   allowedOrigins: string[];
   durability: 'full' | 'normal';
   limits: Partial<Limits>;
+  /** Announce on the LAN (mDNS + broadcast beacon); false with --no-discovery. */
+  discovery: boolean;
+  announceInterfaces: string[];
 }
 
 /** A bad flag: the message is for people, printed above the usage. */
@@ -59,6 +65,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
         'allow-origin': { type: 'string', multiple: true },
         durability: { type: 'string' },
         limit: { type: 'string', multiple: true },
+        'announce-interface': { type: 'string', multiple: true },
+        'no-discovery': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -89,6 +97,9 @@ export function parseCliArgs(argv: string[]): CliConfig {
       throw new UsageError(`--allow-origin wants an origin like http://host:port, not ${JSON.stringify(origin)}`);
     }
   }
+  if (values['no-discovery'] && values['announce-interface']?.length) {
+    throw new UsageError('--announce-interface and --no-discovery contradict each other; pick one');
+  }
   const limits: Partial<Limits> = {};
   for (const entry of values.limit ?? []) {
     const [name, value, extra] = entry.split('=');
@@ -117,6 +128,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
     allowedOrigins: values['allow-origin'] ?? [],
     durability,
     limits,
+    discovery: !(values['no-discovery'] ?? false),
+    announceInterfaces: values['announce-interface'] ?? [],
   };
 }
 

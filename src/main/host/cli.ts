@@ -4,6 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInvite } from '../discovery/invite.ts';
+import { startDiscoveryForHost, type HostDiscovery } from '../discovery/host-discovery.ts';
+import { BEACON_PORT } from '../discovery/advert.ts';
+import { chooseInterfaces, rankInterfaces } from '../discovery/interfaces.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { HostServer } from './host-server.ts';
 import { httpUrl, listeningAddresses } from './lan-addresses.ts';
@@ -39,8 +43,14 @@ function readPassword(file: string): string {
   return password;
 }
 
-async function start(config: CliConfig): Promise<HostServer> {
+async function start(config: CliConfig): Promise<{ host: HostServer; discovery: HostDiscovery | undefined }> {
   const passwords = new Map([...config.passwordFiles].map(([room, file]) => [room, readPassword(file)]));
+  // Check the adapters named before anything starts: a typo should not leave the host unannounced.
+  try {
+    if (config.discovery) chooseInterfaces(rankInterfaces(), config.announceInterfaces);
+  } catch (error) {
+    throw new UsageError(`--announce-interface: ${(error as Error).message}`);
+  }
   const dataDir = resolve(config.dataDir ?? defaultDataDir());
   const host = new HostServer({
     port: config.port,
@@ -77,7 +87,42 @@ async function start(config: CliConfig): Promise<HostServer> {
     );
   }
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host`);
-  return host;
+  const discovery = config.discovery ? await announce(host, config) : undefined;
+  if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');
+  printInvites(host);
+  return { host, discovery };
+}
+
+/** Announce on the LAN; a failure here is reported, never fatal: people can still type the address. */
+async function announce(host: HostServer, config: CliConfig): Promise<HostDiscovery | undefined> {
+  let discovery: HostDiscovery;
+  try {
+    discovery = await startDiscoveryForHost(host, { interfaces: config.announceInterfaces, logger });
+  } catch (error) {
+    logger.warn(`discovery did not start: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (discovery.targets.length === 0) {
+    console.log(`Discovery: off — ${discovery.note}`);
+  } else {
+    const where = discovery.targets.map((t) => `${t.name} (${t.address})`).join(', ');
+    console.log(`Discovery: announcing on ${where} — mDNS _tincan._tcp, broadcast beacon on UDP ${BEACON_PORT}`);
+  }
+  return discovery;
+}
+
+function printInvites(host: HostServer): void {
+  const lines: string[] = [];
+  for (const room of host.rooms()) {
+    try {
+      const { url, expiresAt } = createInvite(host, { room: room.name });
+      const until = expiresAt ? `  (token valid until ${new Date(expiresAt).toISOString()})` : '';
+      lines.push(`  ${room.name}: ${url}${until}`);
+    } catch {
+      return; // no LAN address: nothing to invite to
+    }
+  }
+  if (lines.length > 0) console.log(`Invite links:\n${lines.join('\n')}`);
 }
 
 async function main(): Promise<void> {
@@ -94,8 +139,9 @@ async function main(): Promise<void> {
     return;
   }
   let host: HostServer;
+  let discovery: HostDiscovery | undefined;
   try {
-    host = await start(config);
+    ({ host, discovery } = await start(config));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     const reason =
@@ -117,13 +163,17 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`\n${signal}: closing connections and storage…`);
-    host.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`tincan-host: shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    // Goodbyes first (mDNS TTL 0, a `bye` beacon), so joiners drop the host at once.
+    Promise.resolve(discovery?.stop())
+      .catch(() => {})
+      .then(() => host.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`tincan-host: shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -10,6 +10,7 @@ import {
   type ErrorCode,
   type HostFrameOf,
 } from '../../shared/protocol/index.ts';
+import { joinTokenSecret, verifyJoinToken } from '../discovery/join-token.ts';
 import type { HostContext } from './host-context.ts';
 import { verifyPassword } from './password.ts';
 import type { Room } from './room.ts';
@@ -83,7 +84,7 @@ async function passwordAccepted(
 ): Promise<boolean> {
   if (room.passwordHash === null) return true;
   const echo = { ref: frame.ref, room: room.name };
-  if (frame.password === undefined) {
+  if (frame.password === undefined && frame.token === undefined) {
     sendError(session, 'password_required', echo);
     return false;
   }
@@ -93,12 +94,19 @@ async function passwordAccepted(
     sendError(session, 'auth_backoff', { ...echo, retryAfterMs: wait });
     return false;
   }
-  if (await verifyPassword(frame.password, room.passwordHash)) {
+  // An invite's join token stands in for the password; a bad one counts as a wrong password.
+  const token =
+    frame.token === undefined
+      ? undefined
+      : verifyJoinToken(joinTokenSecret(ctx.store), room.name, frame.token, room.passwordHash, ctx.clock());
+  if (token === 'ok' || (frame.password !== undefined && (await verifyPassword(frame.password, room.passwordHash)))) {
     ctx.backoff.succeeded(key);
     return true;
   }
   ctx.backoff.failed(key, ctx.clock());
-  sendError(session, 'wrong_password', { ...echo, retryAfterMs: ctx.backoff.waitFor(key, ctx.clock()) });
+  const message =
+    frame.password === undefined ? `The join token is ${token === 'expired' ? 'expired' : 'not valid'}.` : undefined;
+  sendError(session, 'wrong_password', { ...echo, retryAfterMs: ctx.backoff.waitFor(key, ctx.clock()) }, message);
   return false;
 }
 

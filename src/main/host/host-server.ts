@@ -13,6 +13,12 @@ import {
   type Decoded,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
+import {
+  DEFAULT_JOIN_TOKEN_TTL_MS,
+  issueJoinToken,
+  joinTokenSecret,
+  MAX_JOIN_TOKEN_TTL_MS,
+} from '../discovery/join-token.ts';
 import { openDatabase } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
 import { MessageStore } from '../store/message-store.ts';
@@ -177,6 +183,22 @@ export class HostServer {
       room.passwordHash = hash;
     }
     return room.info(this.#store.head(room.id));
+  }
+
+  /**
+   * A join token for an invite link to a password room: accepted by `join` instead of the password
+   * until `ttlMs` from now, or until the room's password changes. Null for a room without a password.
+   */
+  issueJoinToken(room: string, ttlMs = DEFAULT_JOIN_TOKEN_TTL_MS): { token: string; expiresAt: number } | null {
+    const found = this.#rooms.get(room);
+    if (!found) throw new RangeError(`no room named ${JSON.stringify(room)}`);
+    if (found.passwordHash === null) return null;
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_JOIN_TOKEN_TTL_MS) {
+      throw new RangeError(`ttlMs must be a whole number of ms from 1 to ${MAX_JOIN_TOKEN_TTL_MS}`);
+    }
+    const expiresAt = Math.floor(this.options.clock() + ttlMs);
+    const token = issueJoinToken(joinTokenSecret(this.#store), room, expiresAt, found.passwordHash);
+    return { token, expiresAt };
   }
 
   /** Push a notice to everyone connected. */

@@ -32,12 +32,23 @@ export const helloFrame = z.object({
 
 export const roomsFrame = z.object({ type: z.literal('rooms'), ref: ref.optional() });
 
-/** Join a room. With `since`, the host follows `joined` with the first page of what came after it. */
+/** A join token from an invite link: opaque to clients, checked by the host that issued it. */
+export const joinToken = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, ., _ or -');
+
+/**
+ * Join a room. With `since`, the host follows `joined` with the first page of what came after it.
+ * A locked room takes its `password` or a valid invite `token`.
+ */
 export const joinFrame = z.object({
   type: z.literal('join'),
   ref: ref.optional(),
   room: roomName,
   password: plainText(1, 256).optional(),
+  token: joinToken.optional(),
   since: seq.optional(),
 });
 

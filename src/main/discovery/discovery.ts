@@ -1,0 +1,268 @@
+import { EventEmitter } from 'node:events';
+import { silentLogger, type Logger } from '../host/options.ts';
+import type { Advert } from './advert.ts';
+import { BeaconListener } from './broadcast-fallback.ts';
+import { chooseInterfaces, rankInterfaces } from './interfaces.ts';
+import { MdnsBrowser } from './mdns-browser.ts';
+import type { DiscoverySource, Goodbye, Sighting, SourceReport, Via } from './source.ts';
+
+const VIA_ORDER: readonly Via[] = ['mdns', 'broadcast'];
+
+/** A host on the LAN, merged from everything that heard it. */
+export interface DiscoveredHost {
+  /** The host's stable id (HostServer.identity.id). */
+  id: string;
+  name: string;
+  /** Addresses to try, best first (the address its packets came from leads). */
+  addresses: string[];
+  port: number;
+  rooms: string[];
+  /** True when the host has more rooms than fit in its announcement; ask its /api/rooms for all. */
+  roomsTruncated: boolean;
+  protocol: number;
+  /** Which sources currently hear it. */
+  via: Via[];
+  /** Local adapters it was heard on. */
+  interfaces: string[];
+  /** Whether the host says it announces over mDNS (known from its beacon). */
+  announcesMdns: boolean | undefined;
+  /** clock() of the latest hearing. */
+  lastSeen: number;
+}
+
+export interface DiscoveryChange {
+  hosts: DiscoveredHost[];
+  added: DiscoveredHost[];
+  updated: DiscoveredHost[];
+  removed: DiscoveredHost[];
+}
+
+export interface DiscoveryOptions {
+  sources: DiscoverySource[];
+  clock?: () => number;
+  logger?: Logger;
+  /** How often expired hearings are dropped. Default 500 ms. */
+  sweepIntervalMs?: number;
+  /** Hosts to leave out (this app's own host, say). */
+  ignoreIds?: readonly string[];
+  /** Cap on hosts tracked, against a flood of forged beacons. Default 256. */
+  maxHosts?: number;
+}
+
+interface Hearing {
+  sighting: Sighting;
+  lastSeen: number;
+  expiresAt: number;
+}
+
+interface Tracked {
+  hearings: Map<Via, Hearing>;
+  merged: DiscoveredHost;
+}
+
+type Events = { change: [DiscoveryChange] };
+
+/** What one host looks like once every source's hearing of it is merged. */
+function merge(id: string, hearings: Map<Via, Hearing>): DiscoveredHost {
+  const list = VIA_ORDER.flatMap((via) => {
+    const h = hearings.get(via);
+    return h ? [h] : [];
+  });
+  const latest = list.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
+  const advert: Advert = latest.sighting.advert;
+  const beacon = hearings.get('broadcast');
+  return {
+    id,
+    name: advert.name,
+    addresses: [...new Set(list.flatMap((h) => h.sighting.addresses))],
+    port: advert.port,
+    rooms: advert.rooms,
+    roomsTruncated: advert.roomsTruncated,
+    protocol: advert.protocol,
+    via: list.map((h) => h.sighting.via),
+    interfaces: [...new Set(list.flatMap((h) => (h.sighting.interface ? [h.sighting.interface] : [])))],
+    announcesMdns: hearings.has('mdns') ? true : beacon?.sighting.mdns,
+    lastSeen: latest.lastSeen,
+  };
+}
+
+const sameExceptTime = (a: DiscoveredHost, b: DiscoveredHost) =>
+  JSON.stringify({ ...a, lastSeen: 0 }) === JSON.stringify({ ...b, lastSeen: 0 });
+
+/**
+ * The list of Tincan hosts on the LAN, merged from mDNS and the broadcast beacon. Emits `change`
+ * when a host appears, changes (name, rooms, addresses, sources) or goes: on a goodbye at once, else
+ * when no source has heard it for its TTL (about three refresh intervals).
+ */
+export class Discovery extends EventEmitter<Events> {
+  readonly #sources: DiscoverySource[];
+  readonly #clock: () => number;
+  readonly #logger: Logger;
+  readonly #sweepIntervalMs: number;
+  readonly #ignore: Set<string>;
+  readonly #maxHosts: number;
+  readonly #hosts = new Map<string, Tracked>();
+  readonly #heard: Record<Via, { count: number; last: number | undefined }> = {
+    mdns: { count: 0, last: undefined },
+    broadcast: { count: 0, last: undefined },
+  };
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(options: DiscoveryOptions) {
+    super();
+    this.#sources = options.sources;
+    this.#clock = options.clock ?? Date.now;
+    this.#logger = options.logger ?? silentLogger;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 500;
+    this.#ignore = new Set(options.ignoreIds ?? []);
+    this.#maxHosts = options.maxHosts ?? 256;
+  }
+
+  /** Start every source. A source that fails to start is logged and left out; the others run. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const report: SourceReport = { seen: (s) => this.see(s), gone: (g) => this.goodbye(g) };
+    const results = await Promise.allSettled(this.#sources.map((s) => s.start(report)));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected')
+        this.#logger.warn(`discovery via ${this.#sources[i]!.via} is off: ${String(r.reason)}`);
+    });
+    this.#timer = setInterval(() => this.sweep(), this.#sweepIntervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    clearInterval(this.#timer);
+    await Promise.allSettled(this.#sources.map((s) => s.stop()));
+  }
+
+  /** Every host heard, by name. */
+  hosts(): DiscoveredHost[] {
+    return [...this.#hosts.values()]
+      .map((t) => t.merged)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  host(id: string): DiscoveredHost | undefined {
+    return this.#hosts.get(id)?.merged;
+  }
+
+  /** How many hearings each source has reported, and when the last one was (for diagnostics). */
+  heard(): Record<Via, { count: number; last: number | undefined }> {
+    return { mdns: { ...this.#heard.mdns }, broadcast: { ...this.#heard.broadcast } };
+  }
+
+  /** A source heard a host. Public so tests (and other sources) can feed hearings directly. */
+  see(sighting: Sighting): void {
+    const id = sighting.advert.id;
+    if (this.#ignore.has(id)) return;
+    const now = this.#clock();
+    const counter = this.#heard[sighting.via];
+    counter.count++;
+    counter.last = now;
+    let tracked = this.#hosts.get(id);
+    if (!tracked && this.#hosts.size >= this.#maxHosts) {
+      this.#logger.warn(`discovery: ignoring host ${id}: already tracking ${this.#maxHosts} hosts`);
+      return;
+    }
+    const hearing = { sighting, lastSeen: now, expiresAt: now + sighting.ttlMs };
+    if (!tracked) {
+      tracked = { hearings: new Map([[sighting.via, hearing]]), merged: merge(id, new Map([[sighting.via, hearing]])) };
+      this.#hosts.set(id, tracked);
+      this.#emit({ added: [tracked.merged] });
+      return;
+    }
+    tracked.hearings.set(sighting.via, hearing);
+    this.#remerge(id, tracked);
+  }
+
+  /** A source heard a goodbye: that source no longer vouches for the host. */
+  goodbye({ via, id }: Goodbye): void {
+    const tracked = this.#hosts.get(id);
+    if (!tracked || !tracked.hearings.delete(via)) return;
+    this.#remerge(id, tracked);
+  }
+
+  /** Drop hearings past their TTL, and hosts nobody hears any more. */
+  sweep(): void {
+    const now = this.#clock();
+    for (const [id, tracked] of [...this.#hosts]) {
+      let changed = false;
+      for (const [via, h] of [...tracked.hearings]) {
+        if (h.expiresAt <= now) {
+          tracked.hearings.delete(via);
+          changed = true;
+        }
+      }
+      if (changed) this.#remerge(id, tracked);
+    }
+  }
+
+  #remerge(id: string, tracked: Tracked): void {
+    if (tracked.hearings.size === 0) {
+      this.#hosts.delete(id);
+      this.#emit({ removed: [tracked.merged] });
+      return;
+    }
+    const before = tracked.merged;
+    tracked.merged = merge(id, tracked.hearings);
+    if (!sameExceptTime(before, tracked.merged)) this.#emit({ updated: [tracked.merged] });
+  }
+
+  #emit(change: Partial<Omit<DiscoveryChange, 'hosts'>>): void {
+    this.emit('change', {
+      hosts: this.hosts(),
+      added: change.added ?? [],
+      updated: change.updated ?? [],
+      removed: change.removed ?? [],
+    });
+  }
+}
+
+export interface CreateDiscoveryOptions {
+  /** Adapters (by name) to browse on; default: the recommended ones (see rankInterfaces). */
+  interfaces?: readonly string[];
+  /** Browse mDNS. Default true. */
+  mdns?: boolean;
+  /** Listen for broadcast beacons. Default true. */
+  broadcast?: boolean;
+  beaconPort?: number;
+  mdnsQueryIntervalMs?: number;
+  ignoreIds?: readonly string[];
+  clock?: () => number;
+  logger?: Logger;
+}
+
+/** A Discovery with the real sources (mDNS browser and beacon listener), started. */
+export async function startDiscovery(options: CreateDiscoveryOptions = {}): Promise<Discovery> {
+  const logger = options.logger ?? silentLogger;
+  const sources: DiscoverySource[] = [];
+  if (options.mdns !== false) {
+    const names = options.interfaces ?? [];
+    // Named adapters are checked now (a typo throws); the default set is re-read every round.
+    const pick = () => chooseInterfaces(rankInterfaces(), names).map((t) => ({ name: t.name, address: t.address }));
+    const fixed = names.length > 0 ? pick() : undefined;
+    sources.push(
+      new MdnsBrowser({
+        interfaces: fixed ?? pick,
+        logger,
+        ...(options.mdnsQueryIntervalMs ? { queryIntervalMs: options.mdnsQueryIntervalMs } : {}),
+      }),
+    );
+  }
+  if (options.broadcast !== false) {
+    sources.push(new BeaconListener({ logger, ...(options.beaconPort ? { port: options.beaconPort } : {}) }));
+  }
+  const discovery = new Discovery({
+    sources,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ignoreIds ? { ignoreIds: options.ignoreIds } : {}),
+  });
+  await discovery.start();
+  return discovery;
+}
