@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { HostFrame } from '../../shared/protocol/index.ts';
 import type { Room } from './room.ts';
 import { encodeTextFrame } from './text-frame.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { TokenBucket } from '../../shared/token-bucket.ts';
 
 /** The public tag of a device: a digest, so others never learn the private id that scopes retries. */
 export function deviceTagOf(deviceId: string): string {

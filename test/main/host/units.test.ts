@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../../../src/main/host/password.ts
 import { PasswordBackoff } from '../../../src/main/host/password-backoff.ts';
 import { hostnameOf, isAllowedHost, isAllowedOrigin } from '../../../src/main/host/request-guard.ts';
 import { encodeTextFrame } from '../../../src/main/host/text-frame.ts';
-import { TokenBucket } from '../../../src/main/host/token-bucket.ts';
+import { TokenBucket } from '../../../src/shared/token-bucket.ts';
 import { DEFAULT_LIMITS } from '../../../src/shared/protocol/index.ts';
 
 describe('TokenBucket', () => {
