@@ -29,6 +29,12 @@ export const MAX_INVITE_ADDRESSES = 6;
 
 const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
+/** The address as a host name or IP literal (lower case), or null when it is anything more or less. */
+function hostOnly(address: string): string | null {
+  const parsed = parseHostAddress(bracket(address));
+  return parsed && parsed.hostname === address.toLowerCase() ? parsed.hostname : null;
+}
+
 /** The invite URL. The first address becomes the URL's host. */
 export function formatInvite(invite: Invite): string {
   const addresses = invite.addresses.slice(0, MAX_INVITE_ADDRESSES);
@@ -38,7 +44,7 @@ export function formatInvite(invite: Invite): string {
   if (invite.token !== undefined && !joinToken.safeParse(invite.token).success)
     throw new TypeError('invalid join token');
   for (const a of addresses) {
-    if (!parseHostAddress(bracket(a))) throw new TypeError(`invalid address ${JSON.stringify(a)}`);
+    if (!hostOnly(a)) throw new TypeError(`invalid address ${JSON.stringify(a)}`);
   }
   // IP literals need no escaping in a fragment (":" and "," are allowed there), which keeps QR codes small.
   const params = [`room=${encodeURIComponent(invite.room)}`];
@@ -70,9 +76,9 @@ export function parseInvite(link: string): Invite | null {
   const addresses = [origin.hostname];
   for (const text of (params.get('hosts') ?? '').split(',')) {
     if (!text) continue;
-    const parsed = parseHostAddress(bracket(text.trim()));
-    if (!parsed) return null;
-    if (!addresses.includes(parsed.hostname)) addresses.push(parsed.hostname);
+    const hostname = hostOnly(text.trim());
+    if (!hostname) return null;
+    if (!addresses.includes(hostname)) addresses.push(hostname);
   }
   const name = params.get('name') ?? undefined;
   return {
