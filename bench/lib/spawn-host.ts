@@ -1,45 +1,88 @@
+// Benchmark servers in their own processes: Tincan's host and each baseline, pinned to core 0 when
+// taskset exists (the load generator takes core 1), run with --expose-gc, and talking to the
+// runner over IPC (bench/lib/probe.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostOptions } from '../../src/main/host/options.ts';
+import type { ProbeMessage, ProbeRequest, ServerSample } from './probe.ts';
 
-const HOST = fileURLToPath(new URL('../bench-host.ts', import.meta.url));
-const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
-export interface BenchHost {
+export type ServerKind = 'tincan' | 'ws-frame-once' | 'ws-naive' | 'socketio';
+
+export interface ServerSpec {
+  kind: ServerKind;
+  /** Tincan only. */
+  options?: HostOptions & { rooms?: string[] };
+}
+
+const SCRIPTS: Record<ServerKind, string> = {
+  tincan: '../bench-host.ts',
+  'ws-frame-once': '../baselines/ws-frame-once.ts',
+  'ws-naive': '../baselines/ws-naive.ts',
+  socketio: '../baselines/socketio.ts',
+};
+
+export interface BenchServer {
   port: number;
   child: ChildProcess;
+  /** Events the server reported (e.g. a slow consumer dropped), with wall-clock times. */
+  events: { name: string; at: number; value?: number }[];
+  /** Ask for a sample: 'reset' starts a new measuring window (and returns the one it closes). */
+  request(cmd: ProbeRequest['cmd']): Promise<ServerSample>;
   stop(): Promise<void>;
 }
 
-/** Start a host in its own process, pinned to core 0 when taskset exists (the load generator takes core 1). */
-export async function spawnBenchHost(options: HostOptions & { rooms?: string[] }): Promise<BenchHost> {
-  // BENCH_HOST_NODE_ARGS='--cpu-prof' profiles the host.
-  const extra = process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const args = [...extra, '--disable-warning=ExperimentalWarning', HOST, JSON.stringify(options)];
-  const child = hasTaskset
-    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Run a node script pinned to `core` (when taskset exists) with an IPC channel. */
+export function spawnPinned(core: number, args: string[], stdout: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
+  const stdio = ['ignore', stdout, 'inherit', 'ipc'] as const;
+  return hasTaskset
+    ? spawn('taskset', ['-c', String(core), process.execPath, ...args], { stdio: [...stdio] })
+    : spawn(process.execPath, args, { stdio: [...stdio] });
+}
+
+export async function spawnServer(spec: ServerSpec): Promise<BenchServer> {
+  // BENCH_HOST_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Tincan's host.
+  const extra = spec.kind === 'tincan' ? (process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  const script = fileURLToPath(new URL(SCRIPTS[spec.kind], import.meta.url));
+  const args = [...extra, '--expose-gc', '--disable-warning=ExperimentalWarning', script];
+  if (spec.kind === 'tincan') args.push(JSON.stringify(spec.options ?? {}));
+  const child = spawnPinned(0, args);
+  const events: BenchServer['events'] = [];
+  const waiting = new Map<number, (sample: ServerSample) => void>();
+  let nextId = 0;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+    child.on('message', (message: ProbeMessage) => {
+      if (message.type === 'ready') resolve(message.port);
+      else if (message.type === 'event') events.push(message);
+      else if (message.type === 'reply') {
+        waiting.get(message.id)?.(message.sample);
+        waiting.delete(message.id);
+      }
     });
-    child.on('exit', (code) => reject(new Error(`bench host exited with ${code}`)));
+    child.once('exit', (code, signal) => reject(new Error(`${spec.kind} server exited (${code ?? signal})`)));
   });
   return {
     port,
     child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+    events,
+    request: (cmd) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, resolve);
+        child.send({ id, cmd } satisfies ProbeRequest, (error) => error && reject(error));
       }),
+    stop: () => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      // A profile is written only on a clean exit; otherwise do not wait for a graceful close.
+      child.kill(extra.length > 0 ? 'SIGTERM' : 'SIGKILL');
+      return exited;
+    },
   };
 }
 
-/** Pin this process (the load generator) to core 1 where possible. */
+/** Pin this process to `core` where possible. */
 export function pinSelf(core = 1): void {
   if (hasTaskset) spawnSync('taskset', ['-cp', String(core), String(process.pid)]);
 }

@@ -1,0 +1,137 @@
+// D. Slow consumer: a room of N clients at a fixed message rate; when the window starts, one client
+// stops reading. The kernel's socket buffers fill first (several MiB on loopback), then the server
+// has to queue. Measured: the server's peak memory growth over the window (its own report), the
+// healthy clients' p99 (send → last healthy recipient), and when the server dropped the slow one.
+// Tincan drops a client whose queue passes maxBufferedBytes; the baselines have no cap.
+import { DEFAULT_LIMITS } from '../../src/shared/protocol/index.ts';
+import type { RoomResult } from '../lib/loadgen.ts';
+import {
+  bytes,
+  flagged,
+  interference,
+  ms,
+  pct,
+  repeat,
+  table,
+  type Context,
+  type ScenarioReport,
+  type Target,
+} from '../lib/scenario.ts';
+import { SERVERS } from './fanout.ts';
+
+export async function slowConsumer(ctx: Context): Promise<ScenarioReport> {
+  const params = {
+    clients: ctx.quick ? 20 : 1000,
+    senders: ctx.quick ? 2 : 10,
+    ratePerSecond: ctx.quick ? 400 : 100,
+    /** Large messages, so the slow client's backlog passes the kernel buffers and the cap within the window. */
+    textBytes: 8000,
+    warmupMs: ctx.quick ? 300 : 1000,
+    stallMs: ctx.quick ? 2500 : 30_000,
+    /** Tincan's slow-consumer cap; quick mode lowers it so the drop happens within seconds. */
+    maxBufferedBytes: ctx.quick ? 256 * 1024 : DEFAULT_LIMITS.maxBufferedBytes,
+    repetitions: ctx.reps,
+  };
+  const rows = await repeat(
+    ctx,
+    SERVERS.map((s) => ({ case: `${params.clients} clients`, variant: s.kind, label: s.label, data: s.kind })),
+    async ({ data: kind }) => {
+      const { result, server, events } = await ctx.loadgen.trial<RoomResult>(
+        { kind, options: { limits: { maxBufferedBytes: params.maxBufferedBytes } } },
+        {
+          kind: 'room',
+          clients: params.clients,
+          senders: params.senders,
+          textBytes: params.textBytes,
+          load: { rate: params.ratePerSecond },
+          warmupMs: params.warmupMs,
+          measureMs: params.stallMs,
+          slow: true,
+        },
+        params.stallMs + 60_000,
+      );
+      const start = server.start!;
+      const end = server.end!;
+      const retained = server.retained!;
+      const dropped = events.find((e) => e.name === 'slow-consumer-dropped');
+      return {
+        metrics: {
+          heapGrowth: end.peak.heap - start.memory.heap,
+          rssGrowth: end.peak.rss - start.memory.rss,
+          retainedGrowth: retained.memory.heap - start.memory.heap,
+          queuedAtDrop: dropped?.value ?? NaN,
+          healthyP50Ms: result.latency.p50Ms,
+          healthyP99Ms: result.latency.p99Ms,
+          unfinished: result.latency.unfinished,
+          // Not dropped within the window: recorded as the window length, flagged by `dropped`.
+          droppedAfterMs: dropped ? dropped.at - result.pausedAt! : params.stallMs,
+          dropped: dropped ? 1 : 0,
+          serverCpu: end.cpuShare,
+        },
+        loadgenCpu: result.cpu.own,
+        interference: interference(result.cpu.cores, end.cpuShare, result.cpu.own),
+        attempts: 1,
+      };
+    },
+  );
+  const out = rows.map((row) => {
+    const m = row.metrics;
+    return [
+      row.label,
+      row.variant === 'tincan' ? bytes(params.maxBufferedBytes) : 'none',
+      flagged(row, bytes(m.heapGrowth)),
+      bytes(m.rssGrowth),
+      bytes(m.retainedGrowth),
+      bytes(m.queuedAtDrop),
+      flagged(row, ms(m.healthyP50Ms)),
+      flagged(row, ms(m.healthyP99Ms)),
+      m.dropped! >= 0.5 ? `${(m.droppedAfterMs! / 1000).toFixed(1)} s` : `not in ${params.stallMs / 1000} s`,
+      pct(m.serverCpu!),
+      pct(row.loadgenCpuMax),
+    ];
+  });
+  const ours = rows.find((r) => r.variant === 'tincan');
+  const cap = params.maxBufferedBytes;
+  const trusted = ours && !ours.error;
+  const m = ours?.metrics ?? {};
+  const dropped = (m.dropped ?? 0) >= 0.5;
+  const target: Target = {
+    scenario: 'D',
+    name: 'slow-consumer memory',
+    goal: `bounded by the cap (${bytes(cap)}): slow client dropped with ≤ cap queued, ≤ cap retained afterwards`,
+    value: trusted ? m.retainedGrowth! / cap : null,
+    display: trusted
+      ? (dropped
+          ? `dropped after ${(m.droppedAfterMs! / 1000).toFixed(1)} s with ${bytes(m.queuedAtDrop)} queued`
+          : 'not dropped in the window') +
+        `; retained ${bytes(m.retainedGrowth)}; peak heap+external growth ${bytes(m.heapGrowth)} ` +
+        `(${(m.heapGrowth! / cap).toFixed(1)}× cap, includes garbage not yet collected)`
+      : 'not measured',
+    met: trusted ? dropped && m.queuedAtDrop! <= cap && m.retainedGrowth! <= cap : null,
+  };
+  return {
+    id: 'D',
+    title: `Slow consumer: 1 of ${params.clients} clients stops reading for ${params.stallMs / 1000} s (${params.ratePerSecond} msg/s × ${params.textBytes} B)`,
+    params,
+    rows,
+    table: table(
+      [
+        'server',
+        'cap',
+        'peak heap growth',
+        'peak RSS growth',
+        'retained after GC',
+        'queued at drop',
+        'healthy p50 ms',
+        'healthy p99 ms',
+        'slow one dropped',
+        'server CPU',
+        'load-gen CPU (max)',
+      ],
+      out,
+      2,
+    ),
+    targets: [target],
+    status: 'done',
+  };
+}
