@@ -103,7 +103,7 @@ async function announce(host: HostServer, config: CliConfig): Promise<HostDiscov
     return undefined;
   }
   if (discovery.targets.length === 0) {
-    console.log(`Discovery: off — ${discovery.note}`);
+    console.log(`Discovery: not announcing — ${discovery.note}`);
   } else {
     const where = discovery.targets.map((t) => `${t.name} (${t.address})`).join(', ');
     console.log(`Discovery: announcing on ${where} — mDNS _tincan._tcp, broadcast beacon on UDP ${BEACON_PORT}`);

@@ -198,6 +198,24 @@ describe.skipIf(unavailable)('discovery on a virtual LAN (network namespaces)', 
     60_000,
   );
 
+  it('starts announcing when an adapter gets its address after the host started (Wi-Fi joining late)', async () => {
+    lan = await createLan(2);
+    const [a, b] = lan.nodes as [LanNode, LanNode];
+    await a.run('ip', ['-4', 'addr', 'flush', 'dev', 'eth0']);
+    const { p: joiner } = await discoverer(b);
+    const host = startHost(a, 'latecomer', ['general']);
+    await host.waitForOutput(
+      /Discovery: not announcing — no wired, Wi-Fi or other network adapter has an IPv4 address/,
+    );
+    const addressedAt = Date.now();
+    await a.run('ip', ['addr', 'add', '10.213.1.1/24', 'brd', '+', 'dev', 'eth0']);
+    await host.waitForOutput(/discovery: now announcing on eth0 \(10\.213\.1\.1\)/);
+    const found = await listed(joiner, 'latecomer');
+    record('adapter gets its address after the host started: address → listed', found.t - addressedAt);
+    expect(found.t - addressedAt).toBeLessThan(5000);
+    expect(found.host.addresses).toEqual(['10.213.1.1']);
+  }, 60_000);
+
   it('two hosts on a bridged LAN find each other, and clients chat through an invite token and a discovered address', async () => {
     lan = await createLan(3);
     const [a, b, c] = lan.nodes as [LanNode, LanNode, LanNode];
