@@ -9,7 +9,7 @@ import {
   MISSED_BEACONS,
   type Advert,
 } from './advert.ts';
-import { rankInterfaces, sameSubnet, type AnnounceTarget, type LanInterface } from './interfaces.ts';
+import { subnetLocator, type AnnounceTarget } from './interfaces.ts';
 import { usableAddresses, type DiscoverySource, type SourceReport } from './source.ts';
 
 export interface BeaconSenderOptions {
@@ -145,21 +145,6 @@ export interface BeaconStats {
   /** Datagrams refused: too large, not JSON, not a beacon, invalid fields. */
   invalid: number;
   lastInvalid: { from: string; reason: string } | undefined;
-}
-
-/** Find the adapter whose subnet holds `address`, from a list refreshed at most every 10 s. */
-function subnetLocator(): (address: string) => string | undefined {
-  let cached: LanInterface[] = [];
-  let at = 0;
-  return (address) => {
-    if (Date.now() - at > 10_000) {
-      cached = rankInterfaces();
-      at = Date.now();
-    }
-    return cached.find((i) =>
-      i.addresses.some((a) => a.family === 'IPv4' && a.prefix > 0 && sameSubnet(address, a.address, a.netmask)),
-    )?.name;
-  };
 }
 
 /** Listens for beacons on UDP BEACON_PORT; every datagram is size-checked and validated before use. */

@@ -56,21 +56,28 @@ interface Hearing {
 }
 
 interface Tracked {
-  hearings: Map<Via, Hearing>;
+  /** By source and local adapter (`mdns|eth0`): a host heard on two adapters is two hearings. */
+  hearings: Map<string, Hearing>;
   merged: DiscoveredHost;
 }
+
+const keyOf = (s: Sighting) => `${s.via}|${s.interface ?? ''}`;
 
 type Events = { change: [DiscoveryChange] };
 
 /** What one host looks like once every source's hearing of it is merged. */
-function merge(id: string, hearings: Map<Via, Hearing>): DiscoveredHost {
-  const list = VIA_ORDER.flatMap((via) => {
-    const h = hearings.get(via);
-    return h ? [h] : [];
-  });
+function merge(id: string, hearings: Map<string, Hearing>): DiscoveredHost {
+  // Stable order (mDNS first, then by adapter), so a host heard again does not reorder its addresses.
+  const list = [...hearings.entries()]
+    .sort(
+      ([ka, a], [kb, b]) =>
+        VIA_ORDER.indexOf(a.sighting.via) - VIA_ORDER.indexOf(b.sighting.via) || ka.localeCompare(kb),
+    )
+    .map(([, h]) => h);
   const latest = list.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
   const advert: Advert = latest.sighting.advert;
-  const beacon = hearings.get('broadcast');
+  const beacon = list.filter((h) => h.sighting.via === 'broadcast').at(-1);
+  const heardOverMdns = list.some((h) => h.sighting.via === 'mdns');
   return {
     id,
     name: advert.name,
@@ -79,9 +86,9 @@ function merge(id: string, hearings: Map<Via, Hearing>): DiscoveredHost {
     rooms: advert.rooms,
     roomsTruncated: advert.roomsTruncated,
     protocol: advert.protocol,
-    via: list.map((h) => h.sighting.via),
+    via: VIA_ORDER.filter((via) => list.some((h) => h.sighting.via === via)),
     interfaces: [...new Set(list.flatMap((h) => (h.sighting.interface ? [h.sighting.interface] : [])))],
-    announcesMdns: hearings.has('mdns') ? true : beacon?.sighting.mdns,
+    announcesMdns: heardOverMdns ? true : beacon?.sighting.mdns,
     lastSeen: latest.lastSeen,
   };
 }
@@ -171,19 +178,23 @@ export class Discovery extends EventEmitter<Events> {
     }
     const hearing = { sighting, lastSeen: now, expiresAt: now + sighting.ttlMs };
     if (!tracked) {
-      tracked = { hearings: new Map([[sighting.via, hearing]]), merged: merge(id, new Map([[sighting.via, hearing]])) };
+      const hearings = new Map([[keyOf(sighting), hearing]]);
+      tracked = { hearings, merged: merge(id, hearings) };
       this.#hosts.set(id, tracked);
       this.#emit({ added: [tracked.merged] });
       return;
     }
-    tracked.hearings.set(sighting.via, hearing);
+    tracked.hearings.set(keyOf(sighting), hearing);
     this.#remerge(id, tracked);
   }
 
   /** A source heard a goodbye: that source no longer vouches for the host. */
   goodbye({ via, id }: Goodbye): void {
     const tracked = this.#hosts.get(id);
-    if (!tracked || !tracked.hearings.delete(via)) return;
+    if (!tracked) return;
+    const keys = [...tracked.hearings.keys()].filter((k) => k.startsWith(`${via}|`));
+    if (keys.length === 0) return;
+    for (const k of keys) tracked.hearings.delete(k);
     this.#remerge(id, tracked);
   }
 
@@ -192,9 +203,9 @@ export class Discovery extends EventEmitter<Events> {
     const now = this.#clock();
     for (const [id, tracked] of [...this.#hosts]) {
       let changed = false;
-      for (const [via, h] of [...tracked.hearings]) {
+      for (const [key, h] of [...tracked.hearings]) {
         if (h.expiresAt <= now) {
-          tracked.hearings.delete(via);
+          tracked.hearings.delete(key);
           changed = true;
         }
       }

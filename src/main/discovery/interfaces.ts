@@ -206,3 +206,18 @@ export function interfaceOf(address: string, ranked: LanInterface[] = rankInterf
     .toLowerCase();
   return ranked.find((i) => i.addresses.some((a) => a.address.toLowerCase() === bare));
 }
+
+/** Find the adapter whose subnet holds `address`, from a list refreshed at most every 10 s. */
+export function subnetLocator(): (address: string) => string | undefined {
+  let cached: LanInterface[] = [];
+  let at = 0;
+  return (address) => {
+    if (Date.now() - at > 10_000) {
+      cached = rankInterfaces();
+      at = Date.now();
+    }
+    return cached.find((i) =>
+      i.addresses.some((a) => a.family === 'IPv4' && a.prefix > 0 && sameSubnet(address, a.address, a.netmask)),
+    )?.name;
+  };
+}

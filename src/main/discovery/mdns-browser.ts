@@ -2,6 +2,7 @@ import type { Bonjour, Browser, Service } from 'bonjour-service';
 import { silentLogger, type Logger } from '../host/options.ts';
 import { decodeTxt, MISSED_BEACONS, SERVICE_PROTOCOL, SERVICE_TYPE } from './advert.ts';
 import { createBonjour, destroyBonjour } from './bonjour.ts';
+import { subnetLocator } from './interfaces.ts';
 import { usableAddresses, type DiscoverySource, type SourceReport } from './source.ts';
 
 /** How often the browser asks again; a host that stops answering is dropped after MISSED_BEACONS of these. */
@@ -21,6 +22,8 @@ export interface MdnsBrowserOptions {
   interfaces?: BrowseTarget[] | (() => BrowseTarget[]);
   queryIntervalMs?: number;
   logger?: Logger;
+  /** The local adapter a source address belongs to (default: by subnet, from the OS's adapters). */
+  locate?: (address: string) => string | undefined;
   createBonjour?: (address: string | null, onError: (error: Error) => void) => Bonjour;
 }
 
@@ -45,11 +48,13 @@ export class MdnsBrowser implements DiscoverySource {
   #listeners: Listener[] = [];
   #timer: NodeJS.Timeout | undefined;
   #report: SourceReport | undefined;
+  readonly #locate: (address: string) => string | undefined;
 
   constructor(options: MdnsBrowserOptions = {}) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#intervalMs = options.queryIntervalMs ?? MDNS_QUERY_INTERVAL_MS;
+    this.#locate = options.locate ?? subnetLocator();
   }
 
   async start(report: SourceReport): Promise<void> {
@@ -124,12 +129,15 @@ export class MdnsBrowser implements DiscoverySource {
         ...(service.addresses ?? []).filter((a) => !a.includes(':')),
         ...(service.addresses ?? []).filter((a) => a.includes(':')),
       ]);
+      // Linux hands every mDNS socket the group's packets from all adapters; the sender's subnet says which.
+      const from = service.referer?.address;
+      const seenOn = (from && this.#locate(from)) || name;
       report.seen({
         via: 'mdns',
         advert,
         addresses,
         ttlMs: this.#intervalMs * MISSED_BEACONS + this.#intervalMs / 2,
-        ...(name ? { interface: name } : {}),
+        ...(seenOn ? { interface: seenOn } : {}),
       });
     };
     browser.on('up', seen);

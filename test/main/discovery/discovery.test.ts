@@ -128,6 +128,27 @@ describe('Discovery', () => {
     expect(changes).toHaveLength(4);
   });
 
+  it('keeps a host heard on two adapters steady, and drops both hearings on one goodbye', async () => {
+    const { d, mdns, changes } = await setup();
+    const onEth = sighting('mdns', { addresses: ['10.0.0.2'], interface: 'eth0' });
+    const onWifi = sighting('mdns', { addresses: ['192.168.5.2'], interface: 'wlan0' });
+    mdns.seen(onEth);
+    mdns.seen(onWifi);
+    const settled = changes.length;
+    for (let i = 0; i < 3; i++) {
+      mdns.seen(onWifi);
+      mdns.seen(onEth);
+    }
+    expect(changes).toHaveLength(settled); // no flapping between the two
+    expect(d.host('host0001')).toMatchObject({
+      via: ['mdns'],
+      interfaces: ['eth0', 'wlan0'],
+      addresses: ['10.0.0.2', '192.168.5.2'],
+    });
+    mdns.gone({ via: 'mdns', id: 'host0001' });
+    expect(d.hosts()).toEqual([]);
+  });
+
   it('forgets a host nobody has heard for its TTL', async () => {
     const { d, mdns, broadcast, changes, advance } = await setup();
     broadcast.seen(sighting('broadcast', { ttlMs: 6000 }));
