@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -166,6 +166,54 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
       await expect.poll(() => page.locator('.spacer .message').count()).toBeGreaterThan(0);
       if (language) await page.screenshot({ path: join(SHOTS, `room-${suffix}.png`) });
       await page.context().close();
+    }
+  });
+});
+
+describe.skipIf(!hasChromium && !process.env.CI)('invite links in the browser', () => {
+  it('an invite with a join token opens the locked room without the password; a tampered one asks for it', async () => {
+    const pwFile = join(dataDir, 'vault.pw');
+    writeFileSync(pwFile, 'sesame\n');
+    const locked = await spawnHost([
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--data',
+      join(dataDir, 'invites'),
+      '--room',
+      'lobby',
+      '--password-file',
+      `vault=${pwFile}`,
+      '--web',
+      webRoot,
+      '--no-discovery',
+    ]);
+    try {
+      const pattern = /vault: (http:\/\/127\.0\.0\.1:\d+\/#\/join\?\S+)/;
+      await expect.poll(() => pattern.test(locked.stdout())).toBe(true);
+      const link = pattern.exec(locked.stdout())?.[1];
+      expect(link, locked.stdout()).toBeTruthy();
+      const context = await browser.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto(link!);
+      const box = page.getByRole('textbox', { name: /vault/ });
+      await box.waitFor();
+      await box.fill('in through the invite');
+      await box.press('Enter');
+      await expect
+        .poll(() => page.locator('.spacer .message .text').allTextContents())
+        .toEqual(['in through the invite']);
+      expect(page.url()).not.toContain('token='); // the token is not left in the address bar
+
+      const tampered = link!.replace(/token=([^&]+)/, (_, t: string) => `token=${t.slice(0, -2)}xx`);
+      const other = await context.newPage();
+      await other.goto(tampered);
+      await other.getByLabel('vault needs a password').waitFor();
+      await context.close();
+    } finally {
+      locked.child.kill('SIGTERM');
+      await locked.exited;
     }
   });
 });

@@ -4,6 +4,7 @@ import App from './App.svelte';
 import { AppState } from './lib/app-state.svelte.ts';
 import { AppSettings, BridgeSettingsBackend, LocalSettingsBackend } from './lib/settings/app-settings.svelte.ts';
 import { parseHostAddress } from '../../shared/host-address.ts';
+import { parseInvite } from '../../shared/invite.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Tincan: the #app element is missing from index.html');
@@ -22,10 +23,17 @@ function notify(title: string, body: string): void {
 await settings.load().catch((error: unknown) => console.error('[tincan] settings could not be loaded', error));
 const app = new AppState({ settings, storage: localStorage, bridge, notify, languages: navigator.languages });
 
-// Served by a Tincan host (a phone's browser): join that host straight away.
+// Served by a Tincan host (a phone's browser): join that host straight away, and the room an
+// invite link names (#/join?room=…&token=…).
 if (!bridge && (location.protocol === 'http:' || location.protocol === 'https:')) {
   const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? location.host);
-  if (address) app.connect(address);
+  const invite = parseInvite(location.href);
+  if (invite && address) {
+    app.followInvite(invite, address);
+    history.replaceState(null, '', location.pathname + location.search); // the token is not for bookmarks
+  } else if (address) {
+    app.connect(address);
+  }
 }
 
 export default mount(App, { target, props: { app } });

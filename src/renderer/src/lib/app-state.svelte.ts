@@ -1,6 +1,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { TincanBridge } from '../../../shared/bridge.ts';
 import { formatHostAddress, type HostAddress } from '../../../shared/host-address.ts';
+import { inviteHosts, type Invite } from '../../../shared/invite.ts';
 import type { HostStatus } from '../../../shared/ipc.ts';
 import type { StoredMessage } from '../../../shared/protocol/index.ts';
 import { mentionsMe } from './chat/message-text.ts';
@@ -114,9 +115,19 @@ export class AppState {
     await this.settings.update({ recentHosts: this.settings.value.recentHosts.filter((h) => h.address !== address) });
   }
 
-  joinRoom(host: HostClient, room: string, password?: string): void {
-    host.join(room, password);
+  joinRoom(host: HostClient, room: string, password?: string, token?: string): void {
+    host.join(room, password, token);
     this.openRoom(host.key, room);
+  }
+
+  /**
+   * Follow an invite link: connect to the host it names and join its room. In a browser served by
+   * that host, the page's own address comes first (it is known to be reachable).
+   */
+  followInvite(invite: Invite, preferred?: HostAddress): void {
+    const address = preferred ?? inviteHosts(invite)[0];
+    if (!address) return;
+    this.joinRoom(this.connect(address), invite.room, undefined, invite.token);
   }
 
   openRoom(hostKey: string, room: string): void {

@@ -41,6 +41,8 @@ export class RoomState {
   contiguousUpTo: number | undefined;
   /** Kept in memory only, to re-join a locked room after a reconnect. */
   password: string | undefined;
+  /** An invite's join token, standing in for the password (memory only). */
+  token: string | undefined;
 
   constructor(name: string) {
     this.name = name;

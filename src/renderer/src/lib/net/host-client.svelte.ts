@@ -392,14 +392,18 @@ export class HostClient {
 
   // ── rooms and messages ────────────────────────────────────────────────────
 
-  /** Join (or remember to join once connected). A password is kept in memory to re-join after reconnects. */
-  join(name: string, password?: string): RoomState {
+  /**
+   * Join (or remember to join once connected). A password, or an invite's join token, is kept in
+   * memory to re-join after reconnects.
+   */
+  join(name: string, password?: string, token?: string): RoomState {
     let room = this.rooms.get(name);
     if (!room) {
       room = new RoomState(name);
       this.rooms.set(name, room);
     }
     if (password !== undefined) room.password = password;
+    if (token !== undefined) room.token = token;
     room.joinError = null;
     if (this.connected) this.#sendJoin(room);
     else this.connect();
@@ -412,6 +416,7 @@ export class HostClient {
       ref: `join:${room.name}`,
       room: room.name,
       ...(room.password !== undefined ? { password: room.password } : {}),
+      ...(room.token !== undefined && room.password === undefined ? { token: room.token } : {}),
       ...(room.contiguousUpTo !== undefined ? { since: room.contiguousUpTo } : {}),
     });
   }
