@@ -14,9 +14,14 @@ export const IPC_CHANNEL_NAMES = {
   updateSettings: 'settings:update',
   notify: 'desktop:notify',
   openExternal: 'desktop:open-external',
+  getDiscoveredHosts: 'discovery:hosts',
+  listInterfaces: 'discovery:interfaces',
+  runDiagnostics: 'discovery:diagnose',
+  createInvite: 'host:create-invite',
 } as const;
 
 /** Event channels (main → renderer), by the bridge function that subscribes to them. */
 export const IPC_EVENT_NAMES = {
   onHostStatus: 'host:status-changed',
+  onDiscoveredHosts: 'discovery:hosts-changed',
 } as const;

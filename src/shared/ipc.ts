@@ -39,6 +39,9 @@ export const recentHost = z.object({
 
 export const language = z.enum(['system', 'en', 'zh-CN']);
 
+/** A LAN adapter name, as the OS names it ("eth0", "Wi-Fi"). */
+export const interfaceName = z.string().min(1).max(64);
+
 export const settings = z.object({
   nickname,
   /** Chosen once, never changed: scopes idempotent retries on every host. */
@@ -49,6 +52,8 @@ export const settings = z.object({
   hostedRooms: z.array(roomName).max(64),
   recentHosts: z.array(recentHost).max(20),
   language,
+  /** Adapters the local host announces itself on; empty means the recommended ones. */
+  announceInterfaces: z.array(interfaceName).max(16),
 });
 
 /** What the renderer may change; the device id is not among it. */
@@ -60,6 +65,46 @@ export const externalUrl = z
   .string()
   .max(4096)
   .refine((s) => URL.canParse(s) && ['http:', 'https:'].includes(new URL(s).protocol), 'must be an http(s) URL');
+
+/** A host heard on the LAN (mDNS or the broadcast fallback). */
+export const discoveredHost = z.object({
+  id: z.string().max(64),
+  name: z.string().max(64),
+  /** Best first. */
+  addresses: z.array(z.string().max(64)).max(16),
+  port: z.int().min(1).max(65535),
+  rooms: z.array(z.string().max(64)).max(256),
+  roomsTruncated: z.boolean(),
+  protocol: z.int(),
+  via: z.array(z.enum(['mdns', 'broadcast'])),
+  lastSeen: timestamp,
+});
+
+export const lanInterface = z.object({
+  name: interfaceName,
+  /** ethernet, wifi, vpn, container, virtual, loopback, other. */
+  kind: z.string().max(32),
+  /** Plain words: why this kind, and what it means for being found. */
+  reason: z.string().max(500),
+  addresses: z.array(z.string().max(64)),
+  /** Chosen by default for announcing and invites. */
+  recommended: z.boolean(),
+});
+
+/** The "Can't see a host?" report: one headline, what each check found, what to try. */
+export const diagnosticsReport = z.object({
+  verdict: z.enum(['ok', 'multicast-blocked', 'broadcast-blocked', 'no-host-heard', 'unreachable', 'incomplete']),
+  headline: z.string(),
+  checks: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'warn', 'fail']), summary: z.string() })),
+  advice: z.array(z.string()),
+});
+
+export const inviteLink = z.object({
+  /** An http URL of the host's web client that joins the room (see src/shared/invite.ts). */
+  url: externalUrl,
+  /** When its join token stops working (rooms with a password), else null. */
+  expiresAt: timestamp.nullable(),
+});
 
 export const startHostingOptions = z.object({
   port: z.int().min(0).max(65535).optional(),
@@ -76,11 +121,20 @@ export const IPC_CHANNELS = {
   updateSettings: { channel: C.updateSettings, args: z.tuple([settingsPatch]), result: settings },
   notify: { channel: C.notify, args: z.tuple([notification]), result: z.void() },
   openExternal: { channel: C.openExternal, args: z.tuple([externalUrl]), result: z.void() },
+  getDiscoveredHosts: { channel: C.getDiscoveredHosts, args: z.tuple([]), result: z.array(discoveredHost) },
+  listInterfaces: { channel: C.listInterfaces, args: z.tuple([]), result: z.array(lanInterface) },
+  runDiagnostics: {
+    channel: C.runDiagnostics,
+    args: z.tuple([z.object({ address: hostAddressText.optional() })]),
+    result: diagnosticsReport,
+  },
+  createInvite: { channel: C.createInvite, args: z.tuple([z.object({ room: roomName })]), result: inviteLink },
 } as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */
 export const IPC_EVENTS = {
   onHostStatus: { channel: E.onHostStatus, payload: hostStatus },
+  onDiscoveredHosts: { channel: E.onDiscoveredHosts, payload: z.array(discoveredHost) },
 } as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 
 export type IpcAction = keyof typeof IPC_CHANNELS;
@@ -94,3 +148,7 @@ export type Settings = z.infer<typeof settings>;
 export type SettingsPatch = z.infer<typeof settingsPatch>;
 export type HostedRoom = z.infer<typeof hostedRoom>;
 export type Language = z.infer<typeof language>;
+export type DiscoveredHost = z.infer<typeof discoveredHost>;
+export type LanInterfaceInfo = z.infer<typeof lanInterface>;
+export type DiagnosticsReport = z.infer<typeof diagnosticsReport>;
+export type InviteLink = z.infer<typeof inviteLink>;
