@@ -70,6 +70,7 @@ export function defaultSettings(userName: string, deviceId: string): Settings {
     hostedRooms: [],
     recentHosts: [],
     language: 'system',
+    announceInterfaces: [],
   };
 }
 

@@ -46,6 +46,7 @@ describe('SettingsStore defaults', () => {
       hostedRooms: [],
       recentHosts: [],
       language: 'system',
+      announceInterfaces: [],
     };
     expect(store.get()).toEqual(expected);
     expect(await readJson()).toEqual(expected);
@@ -77,7 +78,13 @@ describe('SettingsStore defaults', () => {
 describe('SettingsStore persistence', () => {
   it('keeps changes across instances', async () => {
     const first = await open();
-    await first.update({ nickname: 'Zoë', port: 5000, hostedRooms: ['general'], language: 'zh-CN' });
+    await first.update({
+      nickname: 'Zoë',
+      port: 5000,
+      hostedRooms: ['general'],
+      language: 'zh-CN',
+      announceInterfaces: ['eth0', 'Wi-Fi'],
+    });
     const second = await open({ newDeviceId: () => 'a-different-device-id' });
     expect(second.get()).toEqual({
       nickname: 'Zoë',
@@ -86,6 +93,7 @@ describe('SettingsStore persistence', () => {
       hostedRooms: ['general'],
       recentHosts: [],
       language: 'zh-CN',
+      announceInterfaces: ['eth0', 'Wi-Fi'],
     });
   });
 
@@ -101,6 +109,25 @@ describe('SettingsStore persistence', () => {
     const store = await open();
     expect(store.get()).toMatchObject({ nickname: 'old', deviceId: 'old-device-1', port: 4800, language: 'system' });
     expect(warnings).toEqual([]);
+  });
+
+  it('loads a file from before announceInterfaces existed, defaulting it to the recommended adapters ([])', async () => {
+    const before = {
+      nickname: 'old',
+      deviceId: 'old-device-1',
+      port: 4800,
+      hostedRooms: ['general'],
+      recentHosts: [{ address: '10.0.0.2:4747', lastUsed: 1 }],
+      language: 'en',
+    };
+    await writeFile(fileOf(), JSON.stringify(before));
+    const store = await open();
+    expect(store.get()).toEqual({ ...before, announceInterfaces: [] });
+    expect(warnings).toEqual([]);
+    expect(await readdir(dir)).toEqual(['settings.json']);
+    // The file is left as it was until the next change, which writes the new field too.
+    await store.update({ announceInterfaces: ['eth0'] });
+    expect(await readJson()).toEqual({ ...before, announceInterfaces: ['eth0'] });
   });
 
   it('tells listeners about every update', async () => {
@@ -153,6 +180,12 @@ describe('SettingsStore.update', () => {
     await expect(store.update({ nickname: ' padded ' })).rejects.toThrow(/invalid settings nickname: must not start/);
     await expect(store.update({ hostedRooms: ['ok', ''] })).rejects.toThrow(/invalid settings hostedRooms\.1: /);
     await expect(store.update({ language: 'klingon' })).rejects.toThrow(/invalid settings language: /);
+    await expect(store.update({ announceInterfaces: [''] })).rejects.toThrow(
+      /invalid settings announceInterfaces\.0: /,
+    );
+    await expect(store.update({ announceInterfaces: Array.from({ length: 17 }, (_, i) => `eth${i}`) })).rejects.toThrow(
+      /invalid settings announceInterfaces: /,
+    );
     await expect(store.update('nickname=bob')).rejects.toThrow(TypeError);
     expect(store.get().port).toBe(4747);
     expect(await readFile(fileOf(), 'utf8')).toBe(before);
