@@ -6,7 +6,10 @@ import type { Logger } from '../host/options.ts';
 import {
   workerMessage,
   workerRequest,
+  type WorkerAnnounceState,
+  type WorkerDone,
   type WorkerFailure,
+  type WorkerInvite,
   type WorkerRequest,
   type WorkerSnapshot,
 } from './worker-messages.ts';
@@ -32,6 +35,11 @@ export interface HostControllerOptions {
   allowedOrigins?: string[];
   /** This machine's addresses, for the URLs in the status. Default: `lanAddresses()`. */
   addresses?: () => LanAddress[];
+  /**
+   * Announce the running host on the LAN (mDNS and the broadcast beacon, in the worker). Default true.
+   * A host bound to loopback announces nothing anyway.
+   */
+  announce?: boolean;
   /** Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
   requestTimeoutMs?: number;
   logger?: Logger;
@@ -42,9 +50,18 @@ export interface StartOptions {
   port: number;
   /** Rooms to offer, created when missing (a password given here replaces the stored one). */
   rooms: HostedRoom[];
+  /** Adapters to announce on, by name (the `announceInterfaces` setting). Default: the recommended ones. */
+  announceInterfaces?: readonly string[];
 }
 
-type Pending = { resolve: (snapshot: WorkerSnapshot | null) => void; reject: (error: Error) => void };
+/** Where the running host is announced on the LAN. */
+export type AnnounceState = WorkerAnnounceState;
+/** An invite link to a room of the running host; `expiresAt` is null for a room without a password. */
+export type HostInvite = WorkerInvite;
+
+const NOT_RUNNING = 'The host is not running: start hosting first';
+
+type Pending = { resolve: (done: WorkerDone) => void; reject: (error: Error) => void };
 
 /** A request the worker refused; `code` is Node's error code when there was one. */
 class WorkerError extends Error {
@@ -75,6 +92,9 @@ const STOPPED: HostStatus = { state: 'stopped', port: null, urls: [], rooms: [] 
 export class HostController {
   readonly #options: Required<Omit<HostControllerOptions, 'webRoot'>> & { webRoot: string | null };
   #status: HostStatus = STOPPED;
+  /** The host's stable id, once a host has run (it is kept in the host's database, so it stays). */
+  #hostId: string | null = null;
+  #announcing: AnnounceState | null = null;
   #worker: Worker | null = null;
   /** Set while this controller is ending the worker on purpose, so its exit is not a crash. */
   #ending = false;
@@ -92,6 +112,7 @@ export class HostController {
       bind: options.bind ?? '::',
       allowedOrigins: options.allowedOrigins ?? [],
       addresses: options.addresses ?? (() => lanAddresses()),
+      announce: options.announce ?? true,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       logger: options.logger ?? console,
     };
@@ -102,13 +123,53 @@ export class HostController {
     return structuredClone(this.#status);
   }
 
+  /**
+   * The id of the local host (what it announces on the LAN), once it has run; null before. It is kept
+   * in the host's database, so it stays the same after the host stops and across restarts.
+   */
+  hostId(): string | null {
+    return this.#hostId;
+  }
+
+  /** Where the running host is announced (as of the last call), or null when it is not running or announcing is off. */
+  announcing(): AnnounceState | null {
+    return this.#status.state === 'running' && this.#announcing ? structuredClone(this.#announcing) : null;
+  }
+
   /** The status with the rooms' heads and member counts read from the host now. */
   refresh(): Promise<HostStatus> {
     return this.#serially(async () => {
       if (this.#status.state !== 'running') return this.status();
-      const snapshot = await this.#request({ type: 'rooms' });
+      const { snapshot } = await this.#request({ type: 'rooms' });
       if (snapshot) this.#running(snapshot);
       return this.status();
+    });
+  }
+
+  /**
+   * Announces the running host on these adapters from now on (empty: the recommended ones). A no-op when
+   * the host is not running (the next start takes its adapters from {@link StartOptions}) or announcing is off.
+   */
+  announceOn(interfaces: readonly string[]): Promise<HostStatus> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running' || !this.#options.announce) return this.status();
+      const { snapshot } = await this.#request({ type: 'announce', interfaces: [...interfaces] });
+      if (snapshot) this.#running(snapshot);
+      return this.status();
+    });
+  }
+
+  /**
+   * An invite link to a room of the running host, with a join token (valid one day) when the room has a
+   * password. Rejects, in words for people, when the host is not running or has no such room.
+   */
+  createInvite(room: string): Promise<HostInvite> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot, invite } = await this.#request({ type: 'create-invite', room });
+      if (snapshot) this.#running(snapshot);
+      if (!invite) throw new Error('the host made no invite');
+      return invite;
     });
   }
 
@@ -124,12 +185,21 @@ export class HostController {
       if (this.#status.state === 'running') return this.status();
       await this.#endWorker();
       this.#set({ state: 'starting', port: null, urls: [], rooms: [] });
-      const { dataDir, webRoot, hostName, bind, allowedOrigins } = this.#options;
+      const { dataDir, webRoot, hostName, bind, allowedOrigins, announce } = this.#options;
       try {
         this.#spawn();
-        const snapshot = await this.#request({
+        const { snapshot } = await this.#request({
           type: 'start',
-          config: { port: options.port, bind, dataDir, webRoot, hostName, allowedOrigins, rooms: options.rooms },
+          config: {
+            port: options.port,
+            bind,
+            dataDir,
+            webRoot,
+            hostName,
+            allowedOrigins,
+            rooms: options.rooms,
+            announce: announce ? { interfaces: [...(options.announceInterfaces ?? [])] } : null,
+          },
         });
         if (!snapshot) throw new Error('the worker reported no host');
         this.#running(snapshot);
@@ -167,8 +237,8 @@ export class HostController {
   /** Creates a room on the running host (or sets an existing room's password). Rejects when not running. */
   createRoom(room: HostedRoom): Promise<HostStatus> {
     return this.#serially(async () => {
-      if (this.#status.state !== 'running') throw new Error('The host is not running: start hosting first');
-      const snapshot = await this.#request({ type: 'create-room', room });
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot } = await this.#request({ type: 'create-room', room });
       if (snapshot) this.#running(snapshot);
       return this.status();
     });
@@ -181,6 +251,8 @@ export class HostController {
   }
 
   #running(snapshot: WorkerSnapshot): void {
+    this.#hostId = snapshot.hostId;
+    this.#announcing = snapshot.announcing;
     const { bind, addresses } = this.#options;
     const urls = listeningAddresses(bind, addresses()).map((a) => httpUrl(a.address, snapshot.port));
     this.#set({ state: 'running', port: snapshot.port, urls, rooms: snapshot.rooms });
@@ -222,7 +294,7 @@ export class HostController {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
-    if (message.type === 'done') pending.resolve(message.snapshot);
+    if (message.type === 'done') pending.resolve(message);
     else pending.reject(new WorkerError(message.error));
   }
 
@@ -242,7 +314,7 @@ export class HostController {
     this.#pending.clear();
   }
 
-  #request(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerSnapshot | null> {
+  #request(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerDone> {
     const worker = this.#worker;
     if (!worker) return Promise.reject(new Error('The host is not running'));
     const id = this.#nextId++;
@@ -258,9 +330,9 @@ export class HostController {
         reject(new Error(`the host did not answer ${request.type} within ${this.#options.requestTimeoutMs} ms`));
       }, this.#options.requestTimeoutMs);
       this.#pending.set(id, {
-        resolve: (snapshot) => {
+        resolve: (done) => {
           clearTimeout(timer);
-          resolve(snapshot);
+          resolve(done);
         },
         reject: (error) => {
           clearTimeout(timer);

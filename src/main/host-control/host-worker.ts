@@ -1,12 +1,16 @@
 // The host's thread: runs one HostServer off the main thread, so SQLite commits and socket work never
 // stall the desktop app's UI. Driven by HostController through the messages in worker-messages.ts.
 import { parentPort } from 'node:worker_threads';
+import { createInvite } from '../discovery/invite.ts';
+import { rankInterfaces } from '../discovery/interfaces.ts';
 import { HostServer } from '../host/host-server.ts';
 import type { Logger } from '../host/options.ts';
+import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
 import {
   workerRequest,
   type WorkerFailure,
   type WorkerHostConfig,
+  type WorkerInvite,
   type WorkerMessage,
   type WorkerRequest,
   type WorkerSnapshot,
@@ -26,9 +30,38 @@ const logger: Logger = {
 };
 
 let host: HostServer | null = null;
+/** Announces the host on the LAN while it runs; undefined when announcing is off. */
+let announcer: HostAnnouncer | undefined;
+/** The adapters to announce on (the `announceInterfaces` setting; empty: the recommended ones). */
+let announceInterfaces: string[] = [];
 
 function snapshot(server: HostServer): WorkerSnapshot {
-  return { port: server.port, rooms: server.rooms() };
+  return {
+    port: server.port,
+    rooms: server.rooms(),
+    hostId: server.identity.id,
+    announcing: announcer ? announcer.state : null,
+  };
+}
+
+/** A request the person can act on failed: the message is shown as is. */
+function refuse(message: string): never {
+  throw new Error(message);
+}
+
+/** An invite to `room`, carrying the addresses of the adapters announced on (the recommended ones when none is). */
+function invite(server: HostServer, room: string): WorkerInvite {
+  if (!server.rooms().some((r) => r.name === room))
+    refuse(`There is no room named ${JSON.stringify(room)} on this host`);
+  const ranked = rankInterfaces();
+  const interfaces = usableInterfaces(ranked, announceInterfaces).names;
+  try {
+    const { url, expiresAt } = createInvite(server, { room, interfaces, ranked });
+    return { url, expiresAt };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    refuse(`Could not make an invite: ${message}`);
+  }
 }
 
 function failureOf(error: unknown): WorkerFailure {
@@ -56,23 +89,49 @@ async function start(config: WorkerHostConfig): Promise<WorkerSnapshot> {
     throw error;
   }
   host = server;
+  if (config.announce) {
+    announceInterfaces = [...config.announce.interfaces];
+    announcer = new HostAnnouncer(server, { interfaces: announceInterfaces, logger });
+    // Never fails the start: trouble is logged and shows in the snapshot's `announcing`.
+    await announcer.start();
+  }
   return snapshot(server);
 }
 
-async function handle(request: WorkerRequest): Promise<WorkerSnapshot | null> {
+type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite };
+
+async function handle(request: WorkerRequest): Promise<Answer> {
+  return request.type === 'create-invite' ? inviteAnswer(request.room) : { snapshot: await update(request) };
+}
+
+function inviteAnswer(room: string): Answer {
+  const server = host ?? refuse('The host is not running: start hosting first');
+  return { snapshot: snapshot(server), invite: invite(server, room) };
+}
+
+async function update(request: Exclude<WorkerRequest, { type: 'create-invite' }>): Promise<WorkerSnapshot | null> {
   switch (request.type) {
     case 'start':
       return start(request.config);
     case 'create-room': {
       if (!host) throw new Error('The host is not running');
       await host.createRoom(request.room.name, { password: request.room.password });
+      await announcer?.refresh();
       return snapshot(host);
     }
     case 'rooms':
       return host ? snapshot(host) : null;
+    case 'announce':
+      announceInterfaces = [...request.interfaces];
+      await announcer?.setInterfaces(announceInterfaces);
+      return host ? snapshot(host) : null;
     case 'stop': {
       const closing = host;
+      const quieting = announcer;
       host = null;
+      announcer = undefined;
+      // Say goodbye on the LAN first, so joiners drop the host before its connections close.
+      await quieting?.stop();
       await closing?.close();
       return null;
     }
@@ -90,7 +149,7 @@ port.on('message', (data: unknown) => {
   }
   const request = parsed.data;
   handle(request).then(
-    (result) => post({ type: 'done', id: request.id, snapshot: result }),
+    (answer) => post({ type: 'done', id: request.id, ...answer }),
     (error: unknown) => post({ type: 'failed', id: request.id, error: failureOf(error) }),
   );
 });

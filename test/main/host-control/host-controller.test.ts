@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostController, type HostControllerOptions } from '../../../src/main/host-control/host-controller.ts';
 import type { LanAddress } from '../../../src/main/host/lan-addresses.ts';
+import { parseInvite } from '../../../src/shared/invite.ts';
 import type { HostStatus } from '../../../src/shared/ipc.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
@@ -171,5 +172,97 @@ describe('HostController', () => {
     expect(status.state).toBe('failed');
     expect(status.error).toMatch(/did not answer start/);
     expect(logs.some((line) => line.startsWith('host worker sent an invalid message'))).toBe(true);
+  });
+});
+
+// Announcing runs in the worker with the host. These hosts listen on loopback, which startDiscoveryForHost
+// never announces (no other machine could reach it), so nothing leaves this machine.
+describe('HostController announcing', () => {
+  const LOOPBACK_NOTE = 'the host listens on 127.0.0.1 only, which no other machine can reach';
+
+  it('announces the running host from the worker and reports where, with the host id', async () => {
+    const host = controller();
+    expect(host.hostId()).toBeNull();
+    expect(host.announcing()).toBeNull();
+    const { port } = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    expect(host.announcing()).toEqual({ interfaces: [], note: LOOPBACK_NOTE });
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { host: { id: string } };
+    expect(host.hostId()).toBe(health.host.id);
+
+    await host.stop();
+    expect(host.announcing()).toBeNull();
+    // The id is the host's, kept in its database: it stays known after the host stops.
+    expect(host.hostId()).toBe(health.host.id);
+  });
+
+  it('passes the chosen adapters to the worker, and changes them while running', async () => {
+    const host = controller();
+    await host.start({ port: 0, rooms: [{ name: 'general' }], announceInterfaces: ['tincan-nowhere0'] });
+    expect(host.announcing()).toEqual({
+      interfaces: [],
+      note: 'none of the chosen adapters (tincan-nowhere0) is connected with an IPv4 address',
+    });
+    const status = await host.announceOn(['lo']);
+    expect(status.state).toBe('running');
+    expect(host.announcing()).toEqual({ interfaces: [], note: LOOPBACK_NOTE });
+    await expect(
+      host.announceOn(['bad name that is far too long for an adapter name on any system at all']),
+    ).rejects.toThrow(/^invalid interfaces\.0: /);
+  });
+
+  it('announces nothing when announcing is off', async () => {
+    const host = controller({ announce: false });
+    await host.start({ port: 0, rooms: [{ name: 'general' }], announceInterfaces: ['lo'] });
+    expect(host.announcing()).toBeNull();
+    expect((await host.announceOn(['lo'])).state).toBe('running');
+    expect(host.announcing()).toBeNull();
+  });
+
+  it('changing the adapters of a stopped host is a no-op', async () => {
+    const host = controller();
+    expect(await host.announceOn(['lo'])).toEqual({ state: 'stopped', port: null, urls: [], rooms: [] });
+  });
+});
+
+describe('HostController invites', () => {
+  it('refuses when the host is not running, in words for people', async () => {
+    await expect(controller().createInvite('general')).rejects.toThrow('The host is not running: start hosting first');
+  });
+
+  it('refuses a room the host does not have', async () => {
+    const host = controller();
+    await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    await expect(host.createInvite('nope')).rejects.toThrow('There is no room named "nope" on this host');
+    await expect(host.createInvite(' padded')).rejects.toThrow(/^invalid room: /);
+  });
+
+  it('makes a link without token or expiry for an open room', async () => {
+    const host = controller();
+    const { port } = await host.start({ port: 0, rooms: [{ name: 'general' }] });
+    const { url, expiresAt } = await host.createInvite('general');
+    expect(expiresAt).toBeNull();
+    expect(parseInvite(url)).toEqual({ addresses: ['127.0.0.1'], port, room: 'general', name: 'test-box' });
+  });
+
+  it('makes a link whose token joins a password room, for about a day', async () => {
+    const host = controller();
+    const { port } = await host.start({ port: 0, rooms: [{ name: 'vault', password: 'sesame' }] });
+    const before = Date.now();
+    const { url, expiresAt } = await host.createInvite('vault');
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 24 * 3600_000 - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
+    const invite = parseInvite(url)!;
+    expect(invite).toMatchObject({ addresses: ['127.0.0.1'], port, room: 'vault' });
+    expect(invite.token).toMatch(/^1\./);
+
+    const client = await TestClient.greeted(`ws://${invite.addresses[0]}:${invite.port}/ws`, 'ann');
+    try {
+      client.send({ type: 'join', ref: 'no-token', room: 'vault' });
+      expect(await client.next('error')).toMatchObject({ code: 'password_required', ref: 'no-token' });
+      client.send({ type: 'join', ref: 'with-token', room: 'vault', token: invite.token! });
+      expect(await client.next('joined')).toMatchObject({ room: 'vault', ref: 'with-token' });
+    } finally {
+      await client.close();
+    }
   });
 });
