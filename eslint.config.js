@@ -88,6 +88,7 @@ export default defineConfig([
       'src/main/discovery/**',
       'src/main/settings/**',
       'src/main/host-control/**',
+      'src/main/discovery-control/**',
     ],
     rules: restrict([forbid.electronValue, forbid.preload, forbid.renderer]),
   },
