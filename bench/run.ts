@@ -9,7 +9,7 @@
 // go to stdout, progress to stderr, and everything to bench/results/latest.json (quick mode:
 // bench/results/quick.json). See docs/performance.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, release, totalmem } from 'node:os';
+import { cpus, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,7 +40,7 @@ export function machine() {
     // not Linux
   }
   return {
-    cores: availableParallelism(),
+    cores: cpus().length,
     cpuModel,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,

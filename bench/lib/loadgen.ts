@@ -19,7 +19,10 @@ interface Common {
 export interface RoomJob extends Common {
   kind: 'room';
   senders: number;
+  /** UTF-8 bytes of each message's text. */
   textBytes: number;
+  /** Chinese text (3 bytes a character): up to 24 KB within the protocol's 8000-character limit. */
+  cjk?: boolean;
   /** Closed loop (at most `window` messages not yet received by every client) or a fixed rate. */
   load: { window: number } | { rate: number };
   warmupMs: number;
@@ -93,28 +96,39 @@ export type LoadgenMessage =
 export type RunnerMessage = { type: 'job'; job: Job } | { type: 'continue'; name: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const started = performance.now();
+/** BENCH_DEBUG=1 traces the load generator's phases on stderr. */
+const trace = process.env.BENCH_DEBUG
+  ? (what: string) => process.stderr.write(`loadgen +${((performance.now() - started) / 1000).toFixed(2)} s: ${what}\n`)
+  : () => {};
 const DRAIN_MS = 3000;
 
 let continued: ((name: string) => void) | undefined;
 
 /** Tell the runner to sample the server now, and wait until it has. */
 function checkpoint(name: string, server: 'reset' | 'sample' | 'gc'): Promise<void> {
+  trace(`checkpoint ${name}`);
   return new Promise((resolve) => {
     continued = (got) => {
-      if (got === name) resolve();
+      if (got !== name) return;
+      trace(`checkpoint ${name} done`);
+      resolve();
     };
     process.send!({ type: 'checkpoint', name, server } satisfies LoadgenMessage);
   });
 }
 
-/** Text of `bytes` ASCII characters that needs no JSON escaping. */
-export function chatText(bytes: number): string {
-  const words = 'the quick brown fox jumps over the lazy dog while the host stores acks and broadcasts ';
+/** Text of `bytes` UTF-8 bytes that needs no JSON escaping: English words, or Chinese (3 bytes a character). */
+export function chatText(bytes: number, cjk = false): string {
+  const words = cjk
+    ? '局域网里的房间聊天和实时监控不需要云也不需要账号主机保存消息并广播给每个人'
+    : 'the quick brown fox jumps over the lazy dog while the host stores acks and broadcasts ';
+  const chars = cjk ? Math.floor(bytes / 3) : bytes;
   return words
-    .repeat(Math.ceil(bytes / words.length))
-    .slice(0, bytes)
+    .repeat(Math.ceil(chars / words.length))
+    .slice(0, chars)
     .trimEnd()
-    .padEnd(bytes, '.');
+    .padEnd(chars, cjk ? '。' : '.');
 }
 
 function summarize(latencies: number[], unfinished: number): Latency {
@@ -160,7 +174,7 @@ async function roomJob(job: RoomJob): Promise<RoomResult> {
   let lastProgress = performance.now();
   let onDrained: (() => void) | undefined;
   let pendingInWindow = 0;
-  const text = chatText(job.textBytes);
+  const text = chatText(job.textBytes, job.cjk);
   const closed = job.load;
 
   const onFrame = (client: RawClient, kind: Kind, n: number) => {
@@ -190,6 +204,7 @@ async function roomJob(job: RoomJob): Promise<RoomResult> {
     if (measuring) pendingInWindow++;
     senders[n % senders.length]!.sendChat(n, text);
   };
+  trace(`${clients.length} clients connected`);
   // Let the join storm (presence frames to everyone) drain before any traffic.
   await sleep(200);
 
@@ -245,6 +260,7 @@ async function roomJob(job: RoomJob): Promise<RoomResult> {
   stopCoalescing();
   clearTimeout(timer);
   clearInterval(stalled);
+  trace(`draining ${pendingInWindow} messages`);
   if (pendingInWindow > 0) {
     await Promise.race([new Promise<void>((resolve) => (onDrained = resolve)), sleep(DRAIN_MS)]);
   }

@@ -17,6 +17,8 @@ export interface Memory {
 
 export interface ServerSample {
   cpuShare: number;
+  /** The part of cpuShare spent in the kernel (socket writes and reads, on loopback also TCP receive work). */
+  cpuSystemShare: number;
   lag: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
   memory: Memory;
   peak: Memory;
@@ -72,6 +74,7 @@ export function startProbe(port: number): void {
     peak = maxOf(peak, now);
     return {
       cpuShare: (used.user + used.system) / 1000 / (performance.now() - since),
+      cpuSystemShare: used.system / 1000 / (performance.now() - since),
       lag: {
         p50Ms: lagMs(eld.percentile(50)),
         p99Ms: lagMs(eld.percentile(99)),

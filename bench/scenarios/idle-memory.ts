@@ -21,7 +21,7 @@ const SERVERS: { kind: ServerKind; label: string }[] = [
 ];
 
 export async function idleMemory(ctx: Context): Promise<ScenarioReport> {
-  const params = { clients: ctx.quick ? 50 : 1000, repetitions: ctx.reps };
+  const params = { clients: ctx.quick ? 100 : 1000, repetitions: ctx.reps };
   const rows = await repeat(
     ctx,
     SERVERS.map((s) => ({ case: `${params.clients} clients`, variant: s.kind, label: s.label, data: s.kind })),

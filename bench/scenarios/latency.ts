@@ -1,11 +1,17 @@
-// B. Latency: a fixed rate of chat messages (100/s, open loop) into a room of 1000 clients. Per
-// message, the time from the send until the last of the recipients has it; p50 and p99 over the
-// messages of the window. The server reports its own event-loop delay over the same window.
+// B. Latency: a fixed rate of chat messages (open loop) into a room of 1000 clients. Per message,
+// the time from the send until the last of the recipients has it; p50 and p99 over the messages
+// of the window. The server reports its own event-loop delay over the same window.
+//
+// 100 msg/s is the issue's rate (100,000 deliveries/s). A second, light rate shows the latency of
+// the path itself when the server is far from busy. The load generator coalesces reads for 1 ms
+// per event-loop turn (see RoomJob.coalesceMs): at 100,000 deliveries/s it would otherwise nearly
+// saturate its own core; it adds at most that much to every latency, the same for every server.
 import type { RoomResult } from '../lib/loadgen.ts';
 import {
   flagged,
   interference,
   ms,
+  num,
   pct,
   ratio,
   repeat,
@@ -21,16 +27,20 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
   const params = {
     clients: ctx.quick ? 20 : 1000,
     senders: ctx.quick ? 2 : 10,
-    ratePerSecond: 100,
+    ratesPerSecond: ctx.quick ? [100] : [100, 20],
     textBytes: 100,
+    coalesceMs: 1,
     warmupMs: ctx.quick ? 200 : 1000,
     measureMs: ctx.quick ? 500 : 10_000,
     repetitions: ctx.reps,
   };
+  const caseOf = (rate: number) => `${rate} msg/s`;
   const rows = await repeat(
     ctx,
-    SERVERS.map((s) => ({ case: `${params.clients} clients`, variant: s.kind, label: s.label, data: s.kind })),
-    async ({ data: kind }) => {
+    params.ratesPerSecond.flatMap((rate) =>
+      SERVERS.map((s) => ({ case: caseOf(rate), variant: s.kind, label: s.label, data: { kind: s.kind, rate } })),
+    ),
+    async ({ data: { kind, rate } }) => {
       const { result, server } = await ctx.loadgen.trial<RoomResult>(
         { kind },
         {
@@ -38,11 +48,12 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
           clients: params.clients,
           senders: params.senders,
           textBytes: params.textBytes,
-          load: { rate: params.ratePerSecond },
+          load: { rate },
+          coalesceMs: params.coalesceMs,
           warmupMs: params.warmupMs,
           measureMs: params.measureMs,
         },
-        60_000,
+        params.measureMs + 90_000,
       );
       const end = server.end!;
       return {
@@ -63,15 +74,16 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
       };
     },
   );
-  const ours = rows.find((r) => r.variant === 'tincan');
   const out = rows.map((row) => {
     const m = row.metrics;
+    const ours = rows.find((r) => r.case === row.case && r.variant === 'tincan');
     return [
+      row.case,
       row.label,
       flagged(row, ms(m.p50Ms)),
       flagged(row, ms(m.p99Ms)),
       ms(m.maxMs),
-      String(m.unfinished),
+      num(m.unfinished),
       ms(m.lagP50Ms),
       ms(m.lagP99Ms),
       ms(m.lagMaxMs),
@@ -80,27 +92,31 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
       row.variant === 'tincan' || !ours ? '' : ratio(ours.metrics.p99Ms! / m.p99Ms!),
     ];
   });
-  const frameOnce = rows.find((r) => r.variant === 'ws-frame-once');
   const trusted = (r: Row | undefined): r is Row => !!r && !r.invalid && !r.error;
-  const value = trusted(ours) && trusted(frameOnce) ? ours.metrics.p99Ms! / frameOnce.metrics.p99Ms! : null;
-  const target: Target = {
-    scenario: 'B',
-    name: `p99 latency, ${params.clients} clients at ${params.ratePerSecond} msg/s`,
-    goal: '≤ 2× bare ws, frame once',
-    value,
-    display:
-      value === null
-        ? 'not measured (invalid run)'
-        : `${ratio(value)} (${ms(ours!.metrics.p99Ms)} vs ${ms(frameOnce!.metrics.p99Ms)} ms)`,
-    met: value === null ? null : value <= 2,
-  };
+  const targets = params.ratesPerSecond.map((rate): Target => {
+    const ours = rows.find((r) => r.case === caseOf(rate) && r.variant === 'tincan');
+    const frameOnce = rows.find((r) => r.case === caseOf(rate) && r.variant === 'ws-frame-once');
+    const value = trusted(ours) && trusted(frameOnce) ? ours.metrics.p99Ms! / frameOnce.metrics.p99Ms! : null;
+    return {
+      scenario: 'B',
+      name: `p99 latency, ${params.clients} clients at ${rate} msg/s`,
+      goal: '≤ 2× bare ws, frame once',
+      value,
+      display:
+        value === null
+          ? 'not measured (invalid run)'
+          : `${ratio(value)} (${ms(ours!.metrics.p99Ms)} vs ${ms(frameOnce!.metrics.p99Ms)} ms)`,
+      met: value === null ? null : value <= 2,
+    };
+  });
   return {
     id: 'B',
-    title: `Latency at the last recipient: ${params.ratePerSecond} msg/s into ${params.clients} clients`,
+    title: `Latency at the last recipient of ${params.clients} clients`,
     params,
     rows,
     table: table(
       [
+        'rate',
         'server',
         'p50 ms',
         'p99 ms',
@@ -114,9 +130,8 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
         'Tincan p99 ÷ this',
       ],
       out,
-      1,
     ),
-    targets: [target],
+    targets,
     status: 'done',
   };
 }
