@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { TestClient } from '../helpers/test-client.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -27,6 +28,11 @@ function hostArgs(port: number): string[] {
     'ops',
     '--web',
     webRoot,
+    // The burst test sends faster than a person would.
+    '--limit',
+    'ratePerSecond=500',
+    '--limit',
+    'rateBurst=500',
   ];
 }
 
@@ -150,6 +156,46 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
     await expect(victim.locator('.spacer .nick').last().textContent()).resolves.toBe('<img src=x onerror=alert(1)>');
     await evil.context().close();
     await victim.context().close();
+  });
+
+  it('keeps following the newest message through a burst, with rows that never overlap', async () => {
+    const page = await openAs('Reader');
+    await joinGeneral(page);
+    const bot = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`, 'Bot', 'device-bot-0001');
+    bot.send({ type: 'join', room: 'general' });
+    await bot.next('joined');
+    for (let i = 0; i < 120; i++) {
+      bot.send({
+        type: 'send',
+        room: 'general',
+        id: `burst${i}`,
+        text: `burst ${i}\nsecond line\n${'word '.repeat(i % 40)}`,
+      });
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 25)); // ~400 messages/s
+    }
+    await expect.poll(() => page.locator('.spacer .message .text').last().textContent()).toContain('burst 119');
+    await page.waitForTimeout(300);
+    const layout = await page.evaluate(() => {
+      const v = document.querySelector('.viewport')!;
+      const rows = [...document.querySelectorAll<HTMLElement>('.spacer > .row')]
+        .map((el) => ({
+          top: Number(/translateY\(([-\d.]+)px\)/.exec(el.style.transform)?.[1]),
+          h: el.getBoundingClientRect().height,
+        }))
+        .sort((a, b) => a.top - b.top);
+      const overlaps = rows.slice(1).filter((r, i) => Math.abs(r.top - (rows[i]!.top + rows[i]!.h)) > 1).length;
+      return {
+        atBottom: v.scrollTop + v.clientHeight >= v.scrollHeight - 40,
+        jumpShown: !!document.querySelector('.latest'),
+        overlaps,
+        domNodes: document.querySelectorAll('*').length,
+      };
+    });
+    expect(layout).toMatchObject({ atBottom: true, jumpShown: false, overlaps: 0 });
+    expect(layout.domNodes).toBeLessThan(600); // virtualized: rows on screen only, whatever the room holds
+    expect(bot.all('error')).toEqual([]);
+    await bot.close();
+    await page.context().close();
   });
 
   it('shows home and room views in English and Chinese (screenshots)', async () => {

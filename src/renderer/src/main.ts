@@ -26,7 +26,9 @@ const app = new AppState({ settings, storage: localStorage, bridge, notify, lang
 // Served by a Tincan host (a phone's browser): join that host straight away, and the room an
 // invite link names (#/join?room=…&token=…).
 if (!bridge && (location.protocol === 'http:' || location.protocol === 'https:')) {
-  const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? location.host);
+  // location.host omits the port when it is the scheme's default (80/443): put it back.
+  const here = `${location.hostname}:${location.port || (location.protocol === 'https:' ? '443' : '80')}`;
+  const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? here);
   const invite = parseInvite(location.href);
   if (invite && address) {
     app.followInvite(invite, address);

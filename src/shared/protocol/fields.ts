@@ -35,8 +35,8 @@ export const clientMessageId = z.string().min(1).max(64).regex(TOKEN, 'must be l
 /** Opaque request tag echoed in the reply or error so a client can match them. */
 export const ref = z.string().min(1).max(64);
 export const seq = z.int().min(0);
-/** Milliseconds since the Unix epoch. */
-export const timestamp = z.int().min(0);
+/** Milliseconds since the Unix epoch, within what a JavaScript Date can hold. */
+export const timestamp = z.int().min(0).max(8.64e15);
 /** Fixed by the protocol, not per host, so every client can check before sending. */
 export const MAX_TEXT_LENGTH = 8000;
 export const MAX_PAGE_SIZE = 500;

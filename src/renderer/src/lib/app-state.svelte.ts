@@ -2,7 +2,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { TincanBridge } from '../../../shared/bridge.ts';
 import { formatHostAddress, type HostAddress } from '../../../shared/host-address.ts';
 import { inviteHosts, type Invite } from '../../../shared/invite.ts';
-import type { HostStatus } from '../../../shared/ipc.ts';
+import type { DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
 import type { StoredMessage } from '../../../shared/protocol/index.ts';
 import { mentionsMe } from './chat/message-text.ts';
 import type { RoomState } from './chat/room-state.svelte.ts';
@@ -37,6 +37,10 @@ export class AppState {
   readonly bridge: TincanBridge | undefined;
   view = $state<View>({ kind: 'home' });
   hostStatus = $state.raw<HostStatus | null>(null);
+  /** Unsent text per `host/room`, so switching rooms keeps what was being written. */
+  readonly drafts = new SvelteMap<string, string>();
+  /** Hosts heard on the LAN (desktop only: discovery needs the main process). */
+  discovered = $state.raw<DiscoveredHost[]>([]);
   /** Whether the window has focus: mentions notify only when it does not. */
   focused = $state(true);
   readonly #storage: KeyValueStorage;
@@ -85,11 +89,11 @@ export class AppState {
         storage: this.#storage,
         identity: () => ({ deviceId: this.settings.value.deviceId, nick: this.settings.value.nickname }),
         onMessage: (room, message) => this.#onMessage(host!, room, message),
+        onWelcome: () => void this.#remember(key),
       });
       this.hosts.set(key, host);
     }
     host.connect();
-    void this.#remember(key);
     return host;
   }
 
@@ -101,9 +105,11 @@ export class AppState {
     if (this.view.kind === 'room' && this.view.host === key) this.view = { kind: 'home' };
   }
 
+  /** Put a host first in the recent list once it has greeted us (so its name is known). */
   async #remember(address: string): Promise<void> {
     const others = this.settings.value.recentHosts.filter((h) => h.address !== address);
-    const label = this.hosts.get(address)?.hostName || undefined;
+    const label =
+      this.hosts.get(address)?.hostName || this.settings.value.recentHosts.find((h) => h.address === address)?.label;
     const recentHosts = [{ address, lastUsed: Date.now(), ...(label ? { label } : {}) }, ...others].slice(
       0,
       MAX_RECENT_HOSTS,

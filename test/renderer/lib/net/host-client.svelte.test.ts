@@ -132,7 +132,7 @@ describe('HostClient against a real host', () => {
     await until(() => room.joined, 'join');
     const bad = ann.send('general', 'x'.repeat(9000));
     expect(ann.outgoing('general')[0]).toMatchObject({ id: bad.id, state: 'failed' });
-    expect(ann.outgoing('general')[0]!.error).toMatch(/8000/);
+    expect(ann.outgoing('general')[0]!.error).toBe('invalid_frame');
     ann.discard(bad.id);
     expect(ann.outgoing('general')).toEqual([]);
   });
@@ -159,5 +159,114 @@ describe('HostClient against a real host', () => {
     ann.send('general', 'lunch?');
     await until(() => room.count === 2, 'messages');
     expect((await ann.search('general', 'buil')).map((m) => m.text)).toEqual(['the build is green']);
+  });
+});
+
+/** A TCP proxy in front of a host that can go silent (forward nothing, close nothing), like a vanished peer. */
+async function blackholeProxy(target: number): Promise<{ port: number; silence(): void; close(): void }> {
+  const { createServer, connect } = await import('node:net');
+  let silent = false;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (d) => void (!silent && upstream.write(d)));
+    upstream.on('data', (d) => void (!silent && client.write(d)));
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    silence: () => void (silent = true),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+describe('HostClient when things go wrong', () => {
+  it('gives up on a host that stops answering pings, even while TCP still looks open', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    const proxy = await blackholeProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const ann = new HostClient({
+      address: { hostname: '127.0.0.1', port: proxy.port },
+      identity: () => ({ deviceId: 'device-ann-000', nick: 'ann' }),
+      storage: memoryStorage(),
+      reconnect: { baseMs: 5000, maxMs: 5000, jitter: 0 },
+      pingIntervalMs: 50,
+      pongTimeoutMs: 200,
+    });
+    cleanups.push(() => ann.disconnect());
+    const room = ann.join('general');
+    await until(() => room.joined && ann.rttMs !== null, 'join');
+    proxy.silence();
+    ann.send('general', 'into the void');
+    await until(() => ann.readyState === 3, 'abandon');
+    expect(ann.lastClose).toMatchObject({ code: 1006, reason: 'no answer from host', wasClean: false });
+    expect(ann.rttMs).toBeNull();
+    expect(ann.outgoing('general')[0]).toMatchObject({ state: 'queued' }); // back in line, not stuck in "sending"
+    expect(ann.reconnectAt).not.toBeNull();
+  });
+
+  it('starts a room afresh when the address now answers with another host (new database)', async () => {
+    let server = await host();
+    const port = server.port;
+    const ann = client(port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    for (const text of ['a', 'b', 'c']) ann.send('general', text);
+    await until(() => room.count === 3, 'three');
+    const firstId = ann.hostId;
+    await server.close();
+    server = await host({ port }); // fresh, in-memory: another host id, seq starts at 1 again
+    cleanups.push(() => server.close());
+    const bo = client(port, 'bo');
+    bo.join('general');
+    await until(() => bo.rooms.get('general')!.joined, 'bo joins');
+    bo.send('general', 'fresh after reset');
+    await until(() => room.messages.some((m) => m.text === 'fresh after reset'), "the new host's message", 10_000);
+    expect(ann.hostId).not.toBe(firstId);
+    expect(room.messages.map((m) => m.text)).toEqual(['fresh after reset']);
+  });
+
+  it('retries joins the host rate-limited, until every room is joined', async () => {
+    const rooms = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+    const server = await host({ limits: { ratePerSecond: 4, rateBurst: 2 } }, rooms);
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    for (const r of rooms) ann.join(r);
+    await until(() => rooms.every((r) => ann.rooms.get(r)!.joined), 'all joined', 10_000);
+  });
+
+  it('settles a search the host refuses, and clears loading state when the connection drops', async () => {
+    const server = await host({}, ['general', 'other']);
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    expect(await ann.search('other', 'x')).toEqual([]); // not joined: the host says not_joined
+    room.loadingOlder = true;
+    await server.close();
+    await until(() => ann.readyState === 3, 'close');
+    expect(room.loadingOlder).toBe(false);
+  });
+
+  it('keeps passwords and the device id out of the inspector', async () => {
+    const server = await host({}, []);
+    cleanups.push(() => server.close());
+    await server.createRoom('vault', { password: 'hunter2' });
+    const ann = client(server.port, 'ann');
+    const room = ann.join('vault', 'hunter2');
+    await until(() => room.joined, 'join');
+    const logged = ann
+      .frames()
+      .map((f) => f.text)
+      .join('\n');
+    expect(logged).not.toContain('hunter2');
+    expect(logged).not.toContain('device-ann-000');
+    expect(logged).toContain('"password":"•••"');
   });
 });

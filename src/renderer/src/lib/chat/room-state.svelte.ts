@@ -1,4 +1,4 @@
-import type { Member, StoredMessage } from '../../../../shared/protocol/index.ts';
+import type { ErrorCode, Member, StoredMessage } from '../../../../shared/protocol/index.ts';
 
 export interface TypingMember {
   member: string;
@@ -29,8 +29,10 @@ export class RoomState {
   head = $state(0);
   unread = $state(0);
   joined = $state(false);
-  /** Why the last join failed (password, room gone …), for the person. */
-  joinError = $state<string | null>(null);
+  /** The error code of the last failed join (password, room gone …); the UI words it. */
+  joinError = $state<ErrorCode | null>(null);
+  /** How long the host asked us to wait before trying the password again. */
+  joinRetryAfterMs = $state<number | null>(null);
   /** True once the oldest message of the room is loaded. */
   reachedStart = $state(false);
   loadingOlder = $state(false);
@@ -90,6 +92,16 @@ export class RoomState {
   #advanceContiguous(): void {
     if (this.contiguousUpTo === undefined) return;
     while (this.#seqs.has(this.contiguousUpTo + 1)) this.contiguousUpTo++;
+  }
+
+  /** Forget every message and the resume point: the host's history for this room is not the one we hold. */
+  reset(): void {
+    this.#messages.length = 0;
+    this.#seqs.clear();
+    this.contiguousUpTo = undefined;
+    this.reachedStart = false;
+    this.head = 0;
+    this.version++;
   }
 
   /** Called on `joined`: the first join starts the contiguous run at the head (older history is paged in separately). */

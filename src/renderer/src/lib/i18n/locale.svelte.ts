@@ -29,3 +29,9 @@ export class Locale {
   t = (key: MessageKey, params?: Record<string, string | number>): string =>
     format(DICTIONARIES[this.code][key], params);
 }
+
+/** The message key for a host error code (codes from a newer host read as `internal`). */
+export function errorKey(code: string): MessageKey {
+  const key = `error.${code}`;
+  return (key in en ? key : 'error.internal') as MessageKey;
+}

@@ -12,6 +12,14 @@ export interface FrameLogEntry {
 
 const MAX_TEXT = 500;
 
+/**
+ * A copy of `slice` that does not keep its parent alive: engines store a slice of a long string as
+ * a view into it, and a log of 500-character views into 500 KB frames would hold every frame.
+ */
+function detach(slice: string): string {
+  return Array.from(slice).join('');
+}
+
 /** The last `capacity` frames in and out of one connection, for the connection inspector. */
 export class FrameLog {
   readonly capacity: number;
@@ -28,7 +36,7 @@ export class FrameLog {
       at,
       direction,
       kind,
-      text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text,
+      text: text.length > MAX_TEXT ? `${detach(text.slice(0, MAX_TEXT))}…` : text,
       bytes: text.length,
     });
     if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);

@@ -5,6 +5,7 @@ import {
   decodeHostFrame,
   PROTOCOL_VERSION,
   type ClientFrameInput,
+  type ErrorCode,
   type HostFrame,
   type HostFrameOf,
   type RoomInfo,
@@ -16,6 +17,7 @@ import { newClientId } from './client-id.ts';
 import { FrameLog, type FrameLogEntry } from './frame-log.ts';
 import { Outbox, type KeyValueStorage, type OutgoingMessage } from './outbox.ts';
 import { closeIsFinal, DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.ts';
+import { redactFrame } from './redact.ts';
 
 export interface CloseInfo {
   code: number;
@@ -38,17 +40,29 @@ export interface HostClientOptions {
   /** A message from someone else arrived live in a joined room. */
   onMessage?: (room: RoomState, message: StoredMessage) => void;
   onAnnounce?: (announcement: Announcement) => void;
+  /** The host greeted us (its name is known from here on). */
+  onWelcome?: () => void;
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
   random?: () => number;
   reconnect?: ReconnectPolicy;
   /** Interval of the round-trip ping, ms. */
   pingIntervalMs?: number;
+  /** No pong for this long means the host is gone even if TCP has not noticed, ms. */
+  pongTimeoutMs?: number;
 }
 
 const HISTORY_PAGE = 100;
 const CLIENT_NAME = 'tincan';
 const CLIENT_VERSION = '0.1.0';
+/** A connection counts as healthy (backoff starts over) after this long. */
+const STABLE_MS = 10_000;
+/** After a 4029 (rate abuse) wait at least this long, as the protocol asks. */
+const RATE_CLOSE_DELAY_MS = 10_000;
+const SEARCH_TIMEOUT_MS = 10_000;
+
+/** Requests that are worth sending again after a `rate_limited` error, by their ref's prefix. */
+const RETRIED = ['join:', 'newest:', 'older:', 'resume:'];
 
 /**
  * One host as the UI sees it: a WebSocket with its browser-visible state (readyState, round-trip
@@ -64,10 +78,13 @@ export class HostClient {
   hostId = $state('');
   /** Our device's public tag on this host: how we recognise our own messages. */
   myDevice = $state('');
+  /** Our member id on this connection (presence lists use it). */
+  myMember = $state('');
   rttMs = $state<number | null>(null);
   bufferedAmount = $state(0);
   lastClose = $state.raw<CloseInfo | null>(null);
-  lastError = $state<string | null>(null);
+  /** The code of the last error the host sent (the UI words it). */
+  lastError = $state<ErrorCode | null>(null);
   /** When the next reconnect attempt happens (ms since epoch), or null. */
   reconnectAt = $state<number | null>(null);
   /** True once a close code said retrying cannot help (e.g. the host speaks another protocol). */
@@ -82,15 +99,22 @@ export class HostClient {
   readonly #now: () => number;
   readonly #outbox: Outbox;
   readonly #frameLog = new FrameLog(200);
-  // Pending search replies by ref: bookkeeping, not state any view reads.
+  // Bookkeeping no view reads: plain collections on purpose.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #searches = new Map<string, (messages: StoredMessage[]) => void>();
+  /** Requests sent and not yet answered, by ref, so a rate-limited one can be sent again. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #inFlight = new Map<string, ClientFrameInput>();
+  /** Requests waiting for the rate limit, oldest first. */
+  #queue: ClientFrameInput[] = [];
   #ws: WebSocket | null = null;
   #wanted = false;
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #awaitingPongSince: number | null = null;
   #bucket: TokenBucket | null = null;
   #refs = 0;
 
@@ -133,8 +157,7 @@ export class HostClient {
     let ws: WebSocket;
     try {
       ws = new Impl(this.url);
-    } catch (error) {
-      this.lastError = String(error);
+    } catch {
       this.#scheduleReconnect();
       return;
     }
@@ -148,11 +171,8 @@ export class HostClient {
       this.#hello();
     };
     ws.onmessage = (event: MessageEvent) => this.#receive(event.data);
-    ws.onerror = () => {
-      this.lastError = 'WebSocket error';
-      this.#log('event', 'error', '');
-    };
-    ws.onclose = (event: CloseEvent) => this.#closed(ws, event);
+    ws.onerror = () => this.#log('event', 'error', '');
+    ws.onclose = (event: CloseEvent) => this.#closed(ws, event.code, event.reason, event.wasClean);
   }
 
   /** Close on purpose: no reconnect. */
@@ -169,33 +189,59 @@ export class HostClient {
     this.connect();
   }
 
-  #closed(ws: WebSocket, event: CloseEvent): void {
+  #closed(ws: WebSocket, code: number, reason: string, wasClean: boolean): void {
     if (this.#ws !== ws) return;
     this.#ws = null;
     this.readyState = 3;
     this.myDevice = '';
+    this.myMember = '';
+    this.rttMs = null;
     this.#bucket = null;
+    this.#awaitingPongSince = null;
+    this.#queue = [];
+    this.#inFlight.clear();
+    for (const resolve of this.#searches.values()) resolve([]);
+    this.#searches.clear();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#flushTimer);
-    this.lastClose = { code: event.code, reason: event.reason, wasClean: event.wasClean, at: this.#now() };
-    this.#log('event', 'close', `${event.code} ${event.reason}`.trim());
+    clearTimeout(this.#stableTimer);
+    this.lastClose = { code, reason, wasClean, at: this.#now() };
+    this.#log('event', 'close', `${code} ${reason}`.trim());
     for (const room of this.rooms.values()) {
       room.joined = false;
       room.members = [];
       room.typing = [];
+      room.loadingOlder = false;
     }
     this.#outbox.requeueSending();
     this.outboxVersion++;
-    if (closeIsFinal(event.code)) {
+    if (closeIsFinal(code)) {
       this.gaveUp = true;
       return;
     }
     this.#scheduleReconnect();
   }
 
+  /**
+   * The host stopped answering pings: TCP may take many minutes to notice a vanished peer, so give
+   * up on this socket now and reconnect.
+   */
+  #abandon(): void {
+    const ws = this.#ws;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try {
+      ws.close(4000, 'no pong');
+    } catch {
+      // already closing
+    }
+    this.#closed(ws, 1006, 'no answer from host', false);
+  }
+
   #scheduleReconnect(): void {
     if (!this.#wanted) return;
-    const delay = reconnectDelay(++this.#attempt, this.#options.reconnect ?? DEFAULT_RECONNECT, this.#options.random);
+    let delay = reconnectDelay(++this.#attempt, this.#options.reconnect ?? DEFAULT_RECONNECT, this.#options.random);
+    if (this.lastClose?.code === 4029) delay = Math.max(delay, RATE_CLOSE_DELAY_MS);
     this.reconnectAt = this.#now() + delay;
     this.#reconnectTimer = setTimeout(() => this.connect(), delay);
   }
@@ -205,7 +251,7 @@ export class HostClient {
     const have: Record<string, number> = {};
     for (const room of this.rooms.values())
       if (room.contiguousUpTo !== undefined) have[room.name] = room.contiguousUpTo;
-    this.#send({
+    this.#write({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       client: { name: CLIENT_NAME, version: CLIENT_VERSION },
@@ -215,13 +261,28 @@ export class HostClient {
     });
   }
 
-  #send(frame: ClientFrameInput): boolean {
+  /** Put a frame on the wire now. False when there is no open socket. */
+  #write(frame: ClientFrameInput): boolean {
     const ws = this.#ws;
     if (!ws || ws.readyState !== 1) return false;
     const text = JSON.stringify(frame);
     ws.send(text);
-    this.#log('out', frame.type, text);
+    // Passwords, join tokens and the private device id never reach the inspector.
+    this.#log(
+      'out',
+      frame.type,
+      frame.type === 'hello' || frame.type === 'join' ? JSON.stringify(redactFrame(frame)) : text,
+    );
     return true;
+  }
+
+  /**
+   * Send a request within the host's rate limit: it waits in a queue when the budget is spent.
+   * Requests with a ref are remembered until answered, so a rate-limited one goes out again.
+   */
+  #request(frame: ClientFrameInput): void {
+    this.#queue.push(frame);
+    this.#flush();
   }
 
   #log(direction: FrameLogEntry['direction'], kind: string, text: string): void {
@@ -231,8 +292,14 @@ export class HostClient {
 
   /** Sample bufferedAmount (what the browser has not yet handed to the network), then measure the round trip. */
   #ping(): void {
+    const now = this.#now();
+    if (this.#awaitingPongSince !== null && now - this.#awaitingPongSince > (this.#options.pongTimeoutMs ?? 10_000)) {
+      this.#abandon();
+      return;
+    }
     if (this.#ws) this.bufferedAmount = this.#ws.bufferedAmount;
-    this.#send({ type: 'ping', t: performance.now() });
+    this.#awaitingPongSince ??= now;
+    this.#write({ type: 'ping', t: performance.now() });
   }
 
   // ── incoming ──────────────────────────────────────────────────────────────
@@ -250,6 +317,7 @@ export class HostClient {
     }
     const frame = decoded.frame;
     this.#log('in', frame.type, data);
+    if ('ref' in frame && frame.ref !== undefined && frame.type !== 'error') this.#inFlight.delete(frame.ref);
     this.#handle(frame);
   }
 
@@ -284,8 +352,7 @@ export class HostClient {
       case 'history':
         return this.#history(frame);
       case 'results':
-        this.#searches.get(frame.ref ?? '')?.(frame.messages);
-        this.#searches.delete(frame.ref ?? '');
+        this.#settleSearch(frame.ref, frame.messages);
         return;
       case 'announce':
         this.announcements = [...this.announcements.slice(-19), frame];
@@ -294,19 +361,27 @@ export class HostClient {
       case 'error':
         return this.#error(frame);
       case 'pong':
+        this.#awaitingPongSince = null;
         this.rttMs = Math.max(0, performance.now() - frame.t);
         return;
     }
   }
 
   #welcome(frame: HostFrameOf<'welcome'>): void {
-    this.#attempt = 0;
+    // The same address now answers with another database (a reinstall, a reset): our sequence
+    // numbers mean nothing there. Start every room afresh rather than drop its new messages as seen.
+    if (this.hostId !== '' && this.hostId !== frame.host.id) for (const room of this.rooms.values()) room.reset();
     this.hostName = frame.host.name;
     this.hostId = frame.host.id;
     this.myDevice = frame.device;
+    this.myMember = frame.member;
     this.availableRooms = frame.rooms;
     this.lastError = null;
-    // Leave headroom below the host's limit for pings and typing notices.
+    // Backoff starts over only once the connection has held for a while (a host that accepts and
+    // then drops us must not be hammered).
+    clearTimeout(this.#stableTimer);
+    this.#stableTimer = setTimeout(() => (this.#attempt = 0), STABLE_MS);
+    // Leave headroom below the host's limit for pings.
     this.#bucket = new TokenBucket(
       frame.limits.ratePerSecond * 0.75,
       Math.max(1, Math.floor(frame.limits.rateBurst / 2)),
@@ -316,16 +391,21 @@ export class HostClient {
     this.#pingTimer = setInterval(() => this.#ping(), this.#options.pingIntervalMs ?? 5000);
     this.#ping();
     for (const room of this.rooms.values()) this.#sendJoin(room);
+    this.#options.onWelcome?.();
   }
 
   #joined(frame: HostFrameOf<'joined'>): void {
     const room = this.rooms.get(frame.room);
     if (!room) return;
+    // Fewer messages than we hold: the room's history was reset on the host. Start over.
+    if (room.contiguousUpTo !== undefined && frame.head < room.contiguousUpTo) room.reset();
     const first = room.contiguousUpTo === undefined;
     room.markJoined(frame.head, frame.members);
     // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
-    if (first && frame.head > 0)
-      this.#send({ type: 'history', ref: `newest:${room.name}`, room: room.name, limit: HISTORY_PAGE });
+    if (first && frame.head > 0) {
+      room.loadingOlder = true;
+      this.#request({ type: 'history', ref: `newest:${room.name}`, room: room.name, limit: HISTORY_PAGE });
+    }
     this.#flush();
   }
 
@@ -354,9 +434,9 @@ export class HostClient {
     // A resume page (the join's own, or one we asked for): keep asking until caught up with head.
     const last = frame.messages.at(-1)?.seq;
     if (frame.more && last !== undefined) {
-      this.#send({
+      this.#request({
         type: 'history',
-        ref: `resume:${room.name}`,
+        ref: `resume:${room.name}:${last}`,
         room: room.name,
         after: last,
         before: room.head + 1,
@@ -366,28 +446,48 @@ export class HostClient {
   }
 
   #error(frame: HostFrameOf<'error'>): void {
-    this.lastError = frame.message;
-    if (frame.id) {
-      const message = this.#outbox.get(frame.id);
-      if (!message) return;
-      if (frame.code === 'rate_limited' || frame.code === 'not_joined') {
-        // Transient: back in the queue, sent again when allowed (or after the join).
-        this.#outbox.setState(frame.id, 'queued');
-        this.#flushSoon(frame.retryAfterMs ?? 1000);
-      } else {
-        this.#outbox.setState(frame.id, 'failed', frame.message);
-      }
-      this.outboxVersion++;
+    this.lastError = frame.code;
+    const ref = frame.ref ?? '';
+    const about = frame.id ?? (ref.startsWith('send:') ? ref.slice(5) : undefined);
+    if (about !== undefined && this.#outbox.get(about)) return this.#sendFailed(about, frame);
+    const request = this.#inFlight.get(ref);
+    this.#inFlight.delete(ref);
+    if (frame.code === 'rate_limited' && request && RETRIED.some((p) => ref.startsWith(p))) {
+      this.#queue.unshift(request);
+      this.#flushSoon(frame.retryAfterMs ?? 1000);
       return;
     }
+    if (ref.startsWith('search:')) return this.#settleSearch(ref, []);
     const room = frame.room ? this.rooms.get(frame.room) : undefined;
+    if (ref.startsWith('older:') || ref.startsWith('newest:')) {
+      const name = ref.slice(ref.indexOf(':') + 1);
+      const target = this.rooms.get(name);
+      if (target) target.loadingOlder = false;
+    }
     if (
       room &&
       ['room_not_found', 'password_required', 'wrong_password', 'auth_backoff', 'too_many_rooms'].includes(frame.code)
     ) {
-      room.joinError =
-        frame.code === 'password_required' || frame.code === 'wrong_password' ? frame.code : frame.message;
+      room.joinError = frame.code;
+      room.joinRetryAfterMs = frame.retryAfterMs ?? null;
     }
+  }
+
+  #sendFailed(id: string, frame: HostFrameOf<'error'>): void {
+    if (frame.code === 'rate_limited' || frame.code === 'not_joined') {
+      // Transient: back in the queue, sent again when allowed (or after the join).
+      this.#outbox.setState(id, 'queued');
+      this.#flushSoon(frame.retryAfterMs ?? 1000);
+    } else {
+      this.#outbox.setState(id, 'failed', frame.code);
+    }
+    this.outboxVersion++;
+  }
+
+  #settleSearch(ref: string | undefined, messages: StoredMessage[]): void {
+    const resolve = this.#searches.get(ref ?? '');
+    this.#searches.delete(ref ?? '');
+    resolve?.(messages);
   }
 
   // ── rooms and messages ────────────────────────────────────────────────────
@@ -411,7 +511,7 @@ export class HostClient {
   }
 
   #sendJoin(room: RoomState): void {
-    this.#send({
+    this.#request({
       type: 'join',
       ref: `join:${room.name}`,
       room: room.name,
@@ -421,23 +521,25 @@ export class HostClient {
     });
   }
 
+  /** Leave the room; what was still waiting to be sent there is dropped with it. */
   leave(name: string): void {
-    this.#send({ type: 'leave', room: name });
+    if (this.connected) this.#request({ type: 'leave', room: name });
     this.rooms.delete(name);
+    for (const message of this.#outbox.forRoom(name)) this.#outbox.discard(message.id);
+    this.outboxVersion++;
   }
 
   refreshRooms(): void {
-    this.#send({ type: 'rooms' });
+    this.#request({ type: 'rooms' });
   }
 
   /**
    * Write a message: it goes into the outbox at once and out as soon as the room is joined. Text the
-   * host would refuse (too long, control characters) fails at once, with the reason.
+   * host would refuse (too long, control characters) fails at once.
    */
   send(roomName: string, text: string): OutgoingMessage {
     const message = this.#outbox.add({ id: newClientId(this.#now()), room: roomName, text, createdAt: this.#now() });
-    const valid = chatText.safeParse(text);
-    if (!valid.success) this.#outbox.setState(message.id, 'failed', valid.error.issues[0]?.message ?? 'invalid text');
+    if (!chatText.safeParse(text).success) this.#outbox.setState(message.id, 'failed', 'invalid_frame');
     this.outboxVersion++;
     this.#flush();
     return message;
@@ -459,25 +561,45 @@ export class HostClient {
     this.#flushTimer = setTimeout(() => this.#flush(), delay);
   }
 
-  /** Send queued messages of joined rooms, in order, paced to stay inside the host's rate limit. */
+  /**
+   * Send what waits, in order — requests first, then queued messages of joined rooms — paced to stay
+   * inside the host's rate limit.
+   */
   #flush(): void {
     if (!this.connected || !this.#bucket) return;
+    while (this.#queue.length > 0) {
+      const wait = this.#bucket.take(this.#now());
+      if (wait > 0) return this.#flushSoon(wait);
+      const frame = this.#queue.shift()!;
+      if (!this.#write(frame)) return;
+      if ('ref' in frame && frame.ref !== undefined) this.#inFlight.set(frame.ref, frame);
+    }
     for (const message of this.#outbox.all()) {
       if (message.state !== 'queued' || !this.rooms.get(message.room)?.joined) continue;
       const wait = this.#bucket.take(this.#now());
       if (wait > 0) return this.#flushSoon(wait);
-      if (!this.#send({ type: 'send', room: message.room, id: message.id, text: message.text })) return;
+      const frame = {
+        type: 'send',
+        ref: `send:${message.id}`,
+        room: message.room,
+        id: message.id,
+        text: message.text,
+      } as const;
+      if (!this.#write(frame)) return;
       this.#outbox.setState(message.id, 'sending');
       this.outboxVersion++;
     }
   }
 
   setNick(nick: string): void {
-    this.#send({ type: 'nick', nick });
+    this.#request({ type: 'nick', nick });
   }
 
   typing(room: string, active: boolean): void {
-    if (this.rooms.get(room)?.joined) this.#send({ type: 'typing', room, active });
+    // Typing notices are worth nothing late: skip them when the budget is spent.
+    if (this.rooms.get(room)?.joined && this.#bucket && this.#bucket.take(this.#now()) === 0) {
+      this.#write({ type: 'typing', room, active });
+    }
   }
 
   loadOlder(name: string): void {
@@ -485,7 +607,7 @@ export class HostClient {
     if (!room || room.loadingOlder || room.reachedStart || !room.joined) return;
     room.loadingOlder = true;
     const before = room.oldestSeq;
-    this.#send({
+    this.#request({
       type: 'history',
       ref: `older:${name}`,
       room: name,
@@ -494,12 +616,14 @@ export class HostClient {
     });
   }
 
-  /** Full-text search in a joined room; resolves with the matches, best first. */
+  /** Full-text search in a joined room; resolves with the matches, best first ([] on error or timeout). */
   search(room: string, query: string): Promise<StoredMessage[]> {
     const ref = `search:${++this.#refs}`;
     return new Promise((resolve) => {
-      if (!this.#send({ type: 'search', ref, room, query })) return resolve([]);
+      if (!this.connected) return resolve([]);
       this.#searches.set(ref, resolve);
+      setTimeout(() => this.#settleSearch(ref, []), SEARCH_TIMEOUT_MS);
+      this.#request({ type: 'search', ref, room, query });
     });
   }
 }

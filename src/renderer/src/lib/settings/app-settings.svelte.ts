@@ -19,6 +19,7 @@ export function defaultSettings(): Settings {
     hostedRooms: [],
     recentHosts: [],
     language: 'system',
+    announceInterfaces: [],
   };
 }
 
