@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { DESKTOP_APP_ORIGIN } from '../shared/app-origin.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
+import { DiscoveryService } from './discovery-control/discovery-service.ts';
 import { HostController } from './host-control/host-controller.ts';
 import { registerIpcHandlers, sendIpcEvent, type IpcTrust } from './ipc.ts';
 import { rendererLocation } from './renderer-location.ts';
-import { createIpcServices, startHostingOnLaunch } from './services.ts';
+import { createIpcServices, ignoreOwnHost, startHostingOnLaunch } from './services.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { createMainWindow, hardenSession } from './window.ts';
 
@@ -48,23 +49,29 @@ const host = new HostController({
   allowedOrigins: location.origins.filter((origin) => origin !== DESKTOP_APP_ORIGIN),
 });
 host.onStatus((status) => sendIpcEvent(trust, 'onHostStatus', status));
-registerIpcHandlers(ipcMain, createIpcServices({ settings, host, windows: trust.windows }), trust);
+// Hosts on the LAN (this app's own left out), pushed to the windows at most 4 times a second.
+const discovery = new DiscoveryService({ logger: console });
+discovery.onChange((hosts) => sendIpcEvent(trust, 'onDiscoveredHosts', hosts));
+ignoreOwnHost(host, discovery);
+registerIpcHandlers(ipcMain, createIpcServices({ settings, host, discovery, windows: trust.windows }), trust);
 
 openMainWindow();
 app.on('activate', () => {
   if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
 });
 
-// Quitting waits for the host to store what is pending and close its connections.
+// Quitting waits for the host to say goodbye on the LAN, store what is pending and close its connections,
+// and for the discovery sockets to close.
 let stopping: Promise<unknown> | undefined;
 let hostStopped = false;
 app.on('before-quit', (event) => {
   if (hostStopped) return;
   event.preventDefault();
-  stopping ??= host.stop().finally(() => {
+  stopping ??= Promise.allSettled([host.stop(), discovery.stop()]).finally(() => {
     hostStopped = true;
     app.quit();
   });
 });
 
+void discovery.start();
 void startHostingOnLaunch(settings, host);

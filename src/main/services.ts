@@ -1,6 +1,9 @@
 import type { BrowserWindow } from 'electron';
 import type { HostStatus } from '../shared/ipc.ts';
 import { notify, openExternal } from './desktop.ts';
+import type { DiscoveryService } from './discovery-control/discovery-service.ts';
+import { diagnosticsReport, lanInterfaces, type DiagnosticsReportOptions } from './discovery-control/reports.ts';
+import type { LanInterface } from './discovery/index.ts';
 import type { HostController } from './host-control/host-controller.ts';
 import type { IpcServices } from './ipc.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
@@ -8,8 +11,15 @@ import type { SettingsStore } from './settings/settings-store.ts';
 export interface ServiceDependencies {
   settings: SettingsStore;
   host: HostController;
+  /** The hosts heard on the LAN. */
+  discovery: Pick<DiscoveryService, 'hosts'>;
   /** The app's windows now, for notifications. */
   windows: () => readonly BrowserWindow[];
+  /** The machine's adapters now. Default `rankInterfaces`. */
+  interfaces?: () => LanInterface[];
+  /** How the diagnostics run (tests keep them on loopback). Default: every check, on the recommended adapters. */
+  diagnostics?: DiagnosticsReportOptions;
+  logger?: { warn(message: string): void };
 }
 
 const MAX_HOSTED_ROOMS = 64;
@@ -18,16 +28,30 @@ function withRoom(rooms: readonly string[], name: string): string[] {
   return rooms.includes(name) ? [...rooms] : [...rooms, name].slice(-MAX_HOSTED_ROOMS);
 }
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /**
  * What runs behind each IPC channel. Hosting is remembered in the settings: the rooms of a started
  * host become `hostedRooms` (so the next launch hosts them again), a created room is added, and
- * stopping clears the list. The port comes from the settings unless the call names one.
+ * stopping clears the list. The port comes from the settings unless the call names one, and the host is
+ * announced on the settings' `announceInterfaces` (a change applies to the running host at once).
  */
-export function createIpcServices({ settings, host, windows }: ServiceDependencies): IpcServices {
+export function createIpcServices({
+  settings,
+  host,
+  discovery,
+  windows,
+  interfaces,
+  diagnostics,
+  logger = console,
+}: ServiceDependencies): IpcServices {
+  /** The diagnostics run now, by target: a second click while it runs gets the same report. */
+  const diagnosing = new Map<string, ReturnType<IpcServices['runDiagnostics']>>();
   return {
     async startHosting({ port, rooms }) {
       const wasRunning = host.status().state === 'running';
-      const status = await host.start({ port: port ?? settings.get().port, rooms });
+      const { port: configured, announceInterfaces } = settings.get();
+      const status = await host.start({ port: port ?? configured, rooms, announceInterfaces });
       if (status.state === 'running' && !wasRunning) {
         await settings.update({ hostedRooms: rooms.reduce<string[]>((list, room) => withRoom(list, room.name), []) });
       }
@@ -45,17 +69,54 @@ export function createIpcServices({ settings, host, windows }: ServiceDependenci
       return status;
     },
     getSettings: () => settings.get(),
-    updateSettings: (patch) => settings.update(patch),
+    async updateSettings(patch) {
+      const before = settings.get().announceInterfaces;
+      const next = await settings.update(patch);
+      if (!sameList(before, next.announceInterfaces)) {
+        // The setting is saved either way; announcing elsewhere is best effort (the worker logs why not).
+        await host.announceOn(next.announceInterfaces).catch((error: unknown) => {
+          logger.warn(`host: could not announce on the new adapters: ${String(error)}`);
+        });
+      }
+      return next;
+    },
     notify(message) {
       notify(windows(), message);
     },
     openExternal: (url) => openExternal(url),
+    getDiscoveredHosts: () => discovery.hosts(),
+    listInterfaces: () => lanInterfaces(interfaces?.()),
+    runDiagnostics({ address }) {
+      const key = address ?? '';
+      const running = diagnosing.get(key);
+      if (running) return running;
+      const own = host.hostId();
+      const run = diagnosticsReport({ address, ...(own ? { ignoreIds: [own] } : {}) }, diagnostics).finally(() =>
+        diagnosing.delete(key),
+      );
+      diagnosing.set(key, run);
+      return run;
+    },
+    createInvite: ({ room }) => host.createInvite(room),
   };
 }
 
 /** Starts the host at launch when the settings list rooms to host; resolves with its status, or null when there are none. */
 export async function startHostingOnLaunch(settings: SettingsStore, host: HostController): Promise<HostStatus | null> {
-  const { hostedRooms, port } = settings.get();
+  const { hostedRooms, port, announceInterfaces } = settings.get();
   if (hostedRooms.length === 0) return null;
-  return host.start({ port, rooms: hostedRooms.map((name) => ({ name })) });
+  return host.start({ port, rooms: hostedRooms.map((name) => ({ name })), announceInterfaces });
+}
+
+/**
+ * Leaves this app's own host out of the discovered ones: its id is known once it has run (and stays).
+ * Returns the function that stops following the host.
+ */
+export function ignoreOwnHost(host: HostController, discovery: Pick<DiscoveryService, 'ignore'>): () => void {
+  const follow = () => {
+    const id = host.hostId();
+    if (id) discovery.ignore(id);
+  };
+  follow();
+  return host.onStatus(follow);
 }

@@ -10,6 +10,48 @@ const fake = await vi.hoisted(() => import('../fakes/electron.ts'));
 const { app, BrowserWindow, ipcMain, protocol, resetElectronFake, session } = fake;
 vi.mock('electron', () => fake);
 
+// Browsing the LAN from a test would send mDNS queries on the machine's real adapters: the entry gets a
+// stand-in DiscoveryService (the real one is tested in test/main/discovery-control/).
+const discoveries = vi.hoisted(() => {
+  class FakeDiscoveryService {
+    static readonly instances: FakeDiscoveryService[] = [];
+    readonly listeners = new Set<(hosts: unknown[]) => void>();
+    list: unknown[] = [];
+    readonly start = vi.fn(async () => {});
+    readonly stop = vi.fn(async () => {});
+    readonly ignore = vi.fn((_id: string) => {});
+    constructor() {
+      FakeDiscoveryService.instances.push(this);
+    }
+    hosts(): unknown[] {
+      return this.list;
+    }
+    onChange(listener: (hosts: unknown[]) => void): () => void {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    }
+    /** What the real one does on a change: call the listeners with the list. */
+    change(list: unknown[]): void {
+      this.list = list;
+      for (const listener of this.listeners) listener(list);
+    }
+  }
+  return FakeDiscoveryService;
+});
+vi.mock('../../src/main/discovery-control/discovery-service.ts', () => ({ DiscoveryService: discoveries }));
+
+const lanbox = {
+  id: 'host0001',
+  name: 'lanbox',
+  addresses: ['192.168.1.20'],
+  port: 4747,
+  rooms: ['general'],
+  roomsTruncated: false,
+  protocol: 1,
+  via: ['broadcast'],
+  lastSeen: 1_700_000_000_000,
+};
+
 const devServer = 'http://localhost:5173/';
 let userData: string;
 
@@ -23,6 +65,7 @@ async function startApp(): Promise<InstanceType<typeof BrowserWindow>> {
 
 beforeEach(async () => {
   resetElectronFake();
+  discoveries.instances.length = 0;
   userData = await mkdtemp(join(tmpdir(), 'tincan-user-data-'));
   app.setUserData(userData);
   vi.stubEnv('ELECTRON_RENDERER_URL', devServer);
@@ -93,12 +136,27 @@ describe('main entry', () => {
     await vi.waitFor(() => expect(states()).toContain('failed'), { timeout: 10_000 });
   });
 
-  it('waits for the host to stop before quitting', async () => {
+  it('browses for hosts at launch, answers getDiscoveredHosts and pushes every change to the window', async () => {
+    const window = await startApp();
+    expect(discoveries.instances).toHaveLength(1);
+    const [discovery] = discoveries.instances;
+    expect(discovery!.start).toHaveBeenCalledTimes(1);
+    expect(await ipcMain.invoke(IPC_CHANNEL_NAMES.getDiscoveredHosts, { sender: window.webContents })).toEqual([]);
+
+    discovery!.change([lanbox]);
+    expect(window.webContents.send).toHaveBeenCalledWith(IPC_EVENT_NAMES.onDiscoveredHosts, [lanbox]);
+    expect(await ipcMain.invoke(IPC_CHANNEL_NAMES.getDiscoveredHosts, { sender: window.webContents })).toEqual([
+      lanbox,
+    ]);
+  });
+
+  it('waits for the host to stop and discovery to close before quitting', async () => {
     await startApp();
     const event = { preventDefault: vi.fn() };
     app.emit('before-quit', event);
     expect(event.preventDefault).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    expect(discoveries.instances[0]!.stop).toHaveBeenCalledTimes(1);
     const again = { preventDefault: vi.fn() };
     app.emit('before-quit', again);
     expect(again.preventDefault).not.toHaveBeenCalled();

@@ -3,7 +3,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { BrowserWindow, FakeWebContents, FakeWebFrameMain, ipcMain, resetElectronFake } from '../fakes/electron.ts';
 import { registerIpcHandlers, sendIpcEvent, type IpcServices, type IpcTrust } from '../../src/main/ipc.ts';
 import { IPC_CHANNEL_NAMES } from '../../src/shared/ipc-channels.ts';
-import { IPC_CHANNELS, IPC_EVENTS, type HostStatus, type Settings } from '../../src/shared/ipc.ts';
+import {
+  IPC_CHANNELS,
+  IPC_EVENTS,
+  type DiagnosticsReport,
+  type DiscoveredHost,
+  type HostStatus,
+  type LanInterfaceInfo,
+  type Settings,
+} from '../../src/shared/ipc.ts';
 
 vi.mock('electron', () => import('../fakes/electron.ts'));
 
@@ -20,7 +28,33 @@ const stored: Settings = {
   hostedRooms: [],
   recentHosts: [],
   language: 'system',
+  announceInterfaces: [],
 };
+const lanbox: DiscoveredHost = {
+  id: 'host0001',
+  name: 'lanbox',
+  addresses: ['192.168.1.20'],
+  port: 4747,
+  rooms: ['general'],
+  roomsTruncated: false,
+  protocol: 1,
+  via: ['mdns', 'broadcast'],
+  lastSeen: 1_700_000_000_000,
+};
+const eth0: LanInterfaceInfo = {
+  name: 'eth0',
+  kind: 'physical',
+  reason: 'eth0 looks like a wired or Wi-Fi adapter',
+  addresses: ['192.168.1.30'],
+  recommended: true,
+};
+const report: DiagnosticsReport = {
+  verdict: 'ok',
+  headline: 'Discovery works on this network: Tincan hosts are heard.',
+  checks: [{ check: 'broadcast', status: 'ok', summary: 'The broadcast fallback hears 1 Tincan host(s).' }],
+  advice: [],
+};
+const invite = { url: 'http://192.168.1.30:4747/#/join?room=general', expiresAt: null };
 
 function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } & IpcServices {
   return {
@@ -32,6 +66,10 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     updateSettings: vi.fn(async () => stored),
     notify: vi.fn(() => undefined),
     openExternal: vi.fn(async () => undefined),
+    getDiscoveredHosts: vi.fn(() => [lanbox]),
+    listInterfaces: vi.fn(() => [eth0]),
+    runDiagnostics: vi.fn(async () => report),
+    createInvite: vi.fn(async () => invite),
   };
 }
 
@@ -75,6 +113,18 @@ describe('registerIpcHandlers', () => {
     await expect(call('settings:get')).resolves.toEqual(stored);
     await expect(call('desktop:open-external', 'https://example.com/')).resolves.toBeUndefined();
     expect(services.openExternal).toHaveBeenCalledWith('https://example.com/');
+  });
+
+  it('runs the discovery and invite channels', async () => {
+    await expect(call('discovery:hosts')).resolves.toEqual([lanbox]);
+    await expect(call('discovery:interfaces')).resolves.toEqual([eth0]);
+    await expect(call('discovery:diagnose', {})).resolves.toEqual(report);
+    await expect(call('discovery:diagnose', { address: '192.168.1.20:4747' })).resolves.toEqual(report);
+    expect(services.runDiagnostics).toHaveBeenLastCalledWith({ address: '192.168.1.20:4747' });
+    await expect(call('host:create-invite', { room: 'general' })).resolves.toEqual(invite);
+    expect(services.createInvite).toHaveBeenCalledWith({ room: 'general' });
+    await expect(call('settings:update', { announceInterfaces: ['eth0', 'Wi-Fi'] })).resolves.toEqual(stored);
+    expect(services.updateSettings).toHaveBeenCalledWith({ announceInterfaces: ['eth0', 'Wi-Fi'] });
   });
 
   it('passes the parsed arguments: unknown keys are dropped before the service sees them', async () => {
@@ -170,6 +220,35 @@ describe('argument validation', () => {
     expect(services.notify).not.toHaveBeenCalled();
   });
 
+  it('rejects bad arguments of the discovery and invite channels, without running', async () => {
+    for (const address of ['not an address!', '10.0.0.2:99999', 'ftp://[fd00::2', 'a:b:c', '']) {
+      await expect(call('discovery:diagnose', { address })).rejects.toThrow(
+        /^discovery:diagnose: invalid address: must be host:port$/,
+      );
+    }
+    await expect(call('discovery:diagnose', { address: 'x'.repeat(301) })).rejects.toThrow(
+      /^discovery:diagnose: invalid address: /,
+    );
+    await expect(call('discovery:diagnose', '10.0.0.2:4747')).rejects.toThrow(
+      /^discovery:diagnose: invalid argument 1: /,
+    );
+    await expect(call('host:create-invite', { room: '' })).rejects.toThrow(/^host:create-invite: invalid room: /);
+    await expect(call('host:create-invite', {})).rejects.toThrow(/^host:create-invite: invalid room: /);
+    await expect(call('discovery:hosts', 'extra')).rejects.toThrow('discovery:hosts: expects 0 arguments, got 1');
+    await expect(call('discovery:interfaces', {})).rejects.toThrow('discovery:interfaces: expects 0 arguments, got 1');
+    await expect(call('settings:update', { announceInterfaces: [''] })).rejects.toThrow(
+      /^settings:update: invalid announceInterfaces\[0\]: /,
+    );
+    await expect(call('settings:update', { announceInterfaces: 'eth0' })).rejects.toThrow(
+      /^settings:update: invalid announceInterfaces: /,
+    );
+    expect(services.runDiagnostics).not.toHaveBeenCalled();
+    expect(services.createInvite).not.toHaveBeenCalled();
+    expect(services.getDiscoveredHosts).not.toHaveBeenCalled();
+    expect(services.listInterfaces).not.toHaveBeenCalled();
+    expect(services.updateSettings).not.toHaveBeenCalled();
+  });
+
   it('rejects the wrong number of arguments', async () => {
     await expect(call('settings:get', 'extra')).rejects.toThrow('settings:get: expects 0 arguments, got 1');
     await expect(call('host:create-room')).rejects.toThrow('host:create-room: expects 1 argument, got 0');
@@ -183,6 +262,17 @@ describe('result validation', () => {
     services.getHostStatus.mockReturnValue({ state: 'exploded' });
     await expect(call('host:status')).rejects.toThrow('host:status: internal error (invalid result)');
     expect(errors[0]).toMatch(/host:status produced an invalid result: state: /);
+  });
+
+  it('refuses discovered hosts, reports and invites that break the contract', async () => {
+    services.getDiscoveredHosts.mockReturnValue([{ ...lanbox, name: 'x'.repeat(65) }]);
+    await expect(call('discovery:hosts')).rejects.toThrow('discovery:hosts: internal error (invalid result)');
+    services.runDiagnostics.mockResolvedValue({ ...report, verdict: 'fine' });
+    await expect(call('discovery:diagnose', {})).rejects.toThrow('discovery:diagnose: internal error (invalid result)');
+    services.createInvite.mockResolvedValue({ url: 'javascript:alert(1)', expiresAt: null });
+    await expect(call('host:create-invite', { room: 'general' })).rejects.toThrow(
+      'host:create-invite: internal error (invalid result)',
+    );
   });
 
   it('passes a service error on to the caller', async () => {
@@ -204,6 +294,13 @@ describe('sendIpcEvent', () => {
     expect(other.webContents.send).not.toHaveBeenCalled();
     expect(gone.webContents.send).not.toHaveBeenCalled();
     expect(outsider.send).not.toHaveBeenCalled();
+  });
+
+  it('sends the discovered hosts, validated', () => {
+    expect(sendIpcEvent(trust, 'onDiscoveredHosts', [lanbox])).toBe(1);
+    expect(window.webContents.send).toHaveBeenCalledWith('discovery:hosts-changed', [lanbox]);
+    expect(() => sendIpcEvent(trust, 'onDiscoveredHosts', [{ ...lanbox, port: 0 }])).toThrow();
+    expect(window.webContents.send).toHaveBeenCalledTimes(1);
   });
 
   it('throws on a payload that breaks the contract, sending nothing', () => {

@@ -1,38 +1,113 @@
+import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserWindow as ElectronWindow } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BrowserWindow, Notification, resetElectronFake, shell } from '../fakes/electron.ts';
+import { DiscoveryService } from '../../src/main/discovery-control/discovery-service.ts';
+import {
+  Discovery,
+  rankInterfaces,
+  runDiagnostics,
+  type RunDiagnosticsOptions,
+  type Sighting,
+} from '../../src/main/discovery/index.ts';
 import { HostController } from '../../src/main/host-control/host-controller.ts';
 import type { IpcServices } from '../../src/main/ipc.ts';
-import { createIpcServices, startHostingOnLaunch } from '../../src/main/services.ts';
+import { createIpcServices, ignoreOwnHost, startHostingOnLaunch } from '../../src/main/services.ts';
 import { SettingsStore } from '../../src/main/settings/settings-store.ts';
+import { parseInvite } from '../../src/shared/invite.ts';
+import { IPC_CHANNELS } from '../../src/shared/ipc.ts';
+import { TestClient } from '../helpers/test-client.ts';
 
 vi.mock('electron', () => import('../fakes/electron.ts'));
 
+// Everything here stays on this machine: the host listens on loopback (which is never announced), the
+// discovered hosts come from a real Discovery fed by the test (no network sources), and the diagnostics
+// see only a loopback adapter and listen for beacons on a free port of their own.
+
 const workerUrl = new URL('../../src/main/host-control/host-worker.ts', import.meta.url);
 const silent = { info() {}, warn() {}, error() {} };
+
+function v4(address: string, netmask = '255.255.255.0', internal = false): NetworkInterfaceInfo {
+  return { address, netmask, family: 'IPv4', mac: '02:00:00:00:00:01', internal, cidr: null };
+}
+const loopbackOnly = () => rankInterfaces({ lo: [v4('127.0.0.1', '255.0.0.0', true)] });
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 let dir: string;
 let settings: SettingsStore;
 let host: HostController;
 let services: IpcServices;
+let discovery: DiscoveryService;
+let heard: Discovery;
+let diagnosed: RunDiagnosticsOptions[];
+
+const sighting = (id: string, name: string): Sighting => ({
+  via: 'broadcast',
+  advert: { id, name, port: 4747, protocol: 1, rooms: ['general'], roomsTruncated: false },
+  addresses: ['192.0.2.10'],
+  ttlMs: 60_000,
+});
 
 beforeEach(async () => {
   resetElectronFake();
   dir = await mkdtemp(join(tmpdir(), 'tincan-services-'));
   settings = await SettingsStore.open({ dir, userName: () => 'ann', logger: silent });
-  host = new HostController({ workerUrl, dataDir: join(dir, 'host'), bind: '127.0.0.1', logger: silent });
+  host = new HostController({
+    workerUrl,
+    dataDir: join(dir, 'host'),
+    bind: '127.0.0.1',
+    hostName: 'test-box',
+    logger: silent,
+  });
+  discovery = new DiscoveryService({
+    pushIntervalMs: 0,
+    start: async (options) => {
+      heard = new Discovery({ sources: [], ...(options.ignoreIds ? { ignoreIds: options.ignoreIds } : {}) });
+      await heard.start();
+      return heard;
+    },
+  });
+  await discovery.start();
+  diagnosed = [];
+  const beaconPort = await freeUdpPort();
   services = createIpcServices({
     settings,
     host,
+    discovery,
     windows: () => BrowserWindow.getAllWindows() as unknown as ElectronWindow[],
+    interfaces: loopbackOnly,
+    diagnostics: {
+      run: (options) => {
+        diagnosed.push(options);
+        return runDiagnostics(options);
+      },
+      options: { ranked: loopbackOnly(), listenMs: 300, beaconPort },
+    },
+    logger: silent,
   });
 });
 
 afterEach(async () => {
-  await host.stop();
+  await Promise.all([host.stop(), discovery.stop()]);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -55,7 +130,7 @@ describe('hosting services', () => {
     await settings.update({ port: 5151 });
     const start = vi.spyOn(host, 'start').mockResolvedValue(host.status());
     await services.startHosting({ rooms: [{ name: 'general' }] });
-    expect(start).toHaveBeenCalledWith({ port: 5151, rooms: [{ name: 'general' }] });
+    expect(start).toHaveBeenCalledWith({ port: 5151, rooms: [{ name: 'general' }], announceInterfaces: [] });
   });
 
   it('leave the settings alone when the host fails to start', async () => {
@@ -78,10 +153,14 @@ describe('startHostingOnLaunch', () => {
   });
 
   it('hosts the listed rooms on the configured port', async () => {
-    await settings.update({ hostedRooms: ['general', 'ops'], port: 5151 });
+    await settings.update({ hostedRooms: ['general', 'ops'], port: 5151, announceInterfaces: ['eth1'] });
     const start = vi.spyOn(host, 'start').mockResolvedValue(host.status());
     await startHostingOnLaunch(settings, host);
-    expect(start).toHaveBeenCalledWith({ port: 5151, rooms: [{ name: 'general' }, { name: 'ops' }] });
+    expect(start).toHaveBeenCalledWith({
+      port: 5151,
+      rooms: [{ name: 'general' }, { name: 'ops' }],
+      announceInterfaces: ['eth1'],
+    });
   });
 });
 
@@ -97,5 +176,140 @@ describe('desktop services', () => {
   it('settings pass through the store', async () => {
     expect(await services.updateSettings({ nickname: 'bo' })).toMatchObject({ nickname: 'bo' });
     expect(await services.getSettings()).toMatchObject({ nickname: 'bo' });
+  });
+});
+
+describe('announcing services', () => {
+  const LOOPBACK_NOTE = 'the host listens on 127.0.0.1 only, which no other machine can reach';
+
+  it('announce the started host on the adapters of the settings, and follow a change at once', async () => {
+    await settings.update({ announceInterfaces: ['tincan-nowhere0'] });
+    await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    expect(host.announcing()).toEqual({
+      interfaces: [],
+      note: 'none of the chosen adapters (tincan-nowhere0) is connected with an IPv4 address',
+    });
+
+    const announceOn = vi.spyOn(host, 'announceOn');
+    await services.updateSettings({ nickname: 'bo' });
+    expect(announceOn).not.toHaveBeenCalled();
+    expect(await services.updateSettings({ announceInterfaces: [] })).toMatchObject({ announceInterfaces: [] });
+    expect(announceOn).toHaveBeenCalledWith([]);
+    expect(host.announcing()).toEqual({ interfaces: [], note: LOOPBACK_NOTE });
+  });
+
+  it('save the adapters while not hosting, for the next start', async () => {
+    await services.updateSettings({ announceInterfaces: ['lo'] });
+    expect(settings.get().announceInterfaces).toEqual(['lo']);
+    await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    expect(host.announcing()).toEqual({ interfaces: [], note: LOOPBACK_NOTE });
+  });
+});
+
+describe('discovery services', () => {
+  it('getDiscoveredHosts lists the hosts heard, leaving out this app’s own once it has hosted', async () => {
+    ignoreOwnHost(host, discovery);
+    heard.see(sighting('other001', 'lanbox'));
+    expect(await services.getDiscoveredHosts()).toEqual([
+      expect.objectContaining({ id: 'other001', name: 'lanbox', addresses: ['192.0.2.10'], via: ['broadcast'] }),
+    ]);
+
+    await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    const own = host.hostId()!;
+    expect(own).toMatch(/^[0-9a-f]{16}$/);
+    heard.see(sighting(own, 'test-box'));
+    const hosts = await services.getDiscoveredHosts();
+    expect(hosts.map((h) => h.id)).toEqual(['other001']);
+    expect(IPC_CHANNELS.getDiscoveredHosts.result.safeParse(hosts).success).toBe(true);
+  });
+
+  it('listInterfaces lists the adapters in the contract’s shape', async () => {
+    const list = await services.listInterfaces();
+    expect(list).toEqual([
+      {
+        name: 'lo',
+        kind: 'loopback',
+        reason: 'lo is the loopback adapter: this computer only',
+        addresses: ['127.0.0.1'],
+        recommended: false,
+      },
+    ]);
+    expect(IPC_CHANNELS.listInterfaces.result.safeParse(list).success).toBe(true);
+  });
+
+  it('runDiagnostics reaches a real host on loopback, leaving out the own host’s beacons', async () => {
+    const { port } = await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    const report = await services.runDiagnostics({ address: `127.0.0.1:${port}` });
+    expect(IPC_CHANNELS.runDiagnostics.result.safeParse(report).success).toBe(true);
+    expect(diagnosed).toHaveLength(1);
+    expect(diagnosed[0]).toMatchObject({ target: { address: '127.0.0.1', port }, ignoreIds: [host.hostId()] });
+
+    const reach = report.checks.find((c) => c.check === 'reach');
+    expect(reach).toEqual({
+      check: 'reach',
+      status: 'ok',
+      summary: expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port} answers: Tincan host "test-box"`)),
+    });
+    expect(report.checks.map((c) => c.check)).toEqual(['multicast', 'broadcast', 'route', 'reach']);
+    expect(report.verdict).toBe('no-host-heard');
+    expect(report.headline).toBeTruthy();
+    expect(report.advice.length).toBeGreaterThan(0);
+  });
+
+  it('runDiagnostics says when nothing listens at the address', async () => {
+    const port = await freeTcpPort();
+    const report = await services.runDiagnostics({ address: `127.0.0.1:${port}` });
+    expect(report.checks.find((c) => c.check === 'reach')).toEqual({
+      check: 'reach',
+      status: 'fail',
+      summary: `127.0.0.1 is reachable, but nothing listens on port ${port}.`,
+    });
+    expect(report.advice).toContain('Is Tincan hosting on that machine, and is the port right (4747 by default)?');
+  });
+
+  it('runDiagnostics runs once for calls that overlap', async () => {
+    const [a, b] = await Promise.all([services.runDiagnostics({}), services.runDiagnostics({})]);
+    expect(a).toBe(b);
+    expect(diagnosed).toHaveLength(1);
+    expect(diagnosed[0]!.target).toBeUndefined();
+    expect(a.checks.map((c) => c.check)).toEqual(['multicast', 'broadcast']);
+  });
+});
+
+describe('invite services', () => {
+  it('refuse when not hosting, and for a room the host does not have', async () => {
+    await expect(services.createInvite({ room: 'general' })).rejects.toThrow(
+      'The host is not running: start hosting first',
+    );
+    await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    await expect(services.createInvite({ room: 'lab' })).rejects.toThrow('There is no room named "lab" on this host');
+  });
+
+  it('make a link for an open room that never expires', async () => {
+    const { port } = await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    const link = await services.createInvite({ room: 'general' });
+    expect(IPC_CHANNELS.createInvite.result.safeParse(link).success).toBe(true);
+    expect(link.expiresAt).toBeNull();
+    expect(parseInvite(link.url)).toEqual({ addresses: ['127.0.0.1'], port, room: 'general', name: 'test-box' });
+  });
+
+  it('make a link whose token joins a password room over a real WebSocket', async () => {
+    await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    await services.createRoom({ name: 'lab', password: 'secret' });
+    const link = await services.createInvite({ room: 'lab' });
+    expect(IPC_CHANNELS.createInvite.result.safeParse(link).success).toBe(true);
+    expect(link.expiresAt).toBeGreaterThan(Date.now());
+    const invite = parseInvite(link.url)!;
+    expect(invite).toMatchObject({ room: 'lab', addresses: ['127.0.0.1'], token: expect.stringMatching(/^1\./) });
+
+    const client = await TestClient.greeted(`ws://${invite.addresses[0]}:${invite.port}/ws`, 'cy');
+    try {
+      client.send({ type: 'join', ref: 'j1', room: invite.room, token: invite.token! });
+      expect(await client.next('joined')).toMatchObject({ room: 'lab', ref: 'j1' });
+      client.send({ type: 'send', room: 'lab', id: 'm1', text: 'in by invite' });
+      expect(await client.next('ack')).toMatchObject({ room: 'lab', id: 'm1', seq: 1 });
+    } finally {
+      await client.close();
+    }
   });
 });

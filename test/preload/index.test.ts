@@ -48,6 +48,12 @@ describe('preload', () => {
     }
   });
 
+  it('exposes the discovery and invite functions and the discovered-hosts event', () => {
+    for (const key of ['getDiscoveredHosts', 'listInterfaces', 'runDiagnostics', 'createInvite', 'onDiscoveredHosts']) {
+      expect(api[key], key).toBeTypeOf('function');
+    }
+  });
+
   it('never exposes ipcRenderer or a generic send/invoke/on', () => {
     const values: unknown[] = [];
     const walk = (value: unknown): void => {
@@ -87,6 +93,19 @@ describe('request functions', () => {
     expect(ipcRenderer.invoke).toHaveBeenCalledWith(c.channel, ...args);
   });
 
+  it('calls the discovery and invite channels by their names', async () => {
+    await fn('getDiscoveredHosts')();
+    await fn('listInterfaces')();
+    await fn('runDiagnostics')({ address: '10.0.0.2:4747' });
+    await fn('createInvite')({ room: 'general' });
+    expect(ipcRenderer.invoke.mock.calls).toEqual([
+      ['discovery:hosts'],
+      ['discovery:interfaces'],
+      ['discovery:diagnose', { address: '10.0.0.2:4747' }],
+      ['host:create-invite', { room: 'general' }],
+    ]);
+  });
+
   it('passes no arguments when called with none', async () => {
     await fn('getHostStatus')();
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('host:status');
@@ -106,6 +125,18 @@ describe('event subscriptions', () => {
     ipcRenderer.deliver(e.channel, { state: 'running' });
     expect(listener).toHaveBeenCalledTimes(1);
     expect(listener.mock.calls[0]).toEqual([{ state: 'running' }]);
+  });
+
+  it('onDiscoveredHosts delivers the list pushed on discovery:hosts-changed, until unsubscribed', () => {
+    const listener = vi.fn();
+    const unsubscribe = fn('onDiscoveredHosts')(listener) as () => void;
+    const hosts = [{ id: 'host0001', name: 'lanbox' }];
+    ipcRenderer.deliver('discovery:hosts-changed', hosts);
+    ipcRenderer.deliver('host:status-changed', { state: 'running' });
+    expect(listener.mock.calls).toEqual([[hosts]]);
+    unsubscribe();
+    ipcRenderer.deliver('discovery:hosts-changed', []);
+    expect(listener).toHaveBeenCalledTimes(1);
   });
 
   it('only listens on its own channel', () => {

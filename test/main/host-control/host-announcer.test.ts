@@ -1,6 +1,10 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DiscoverableHost, HostDiscovery, HostDiscoveryOptions } from '../../../src/main/discovery/index.ts';
+import type {
+  DiscoverableHost,
+  HostDiscovery,
+  HostDiscoveryOptions,
+} from '../../../src/main/discovery/host-discovery.ts';
 import { rankInterfaces } from '../../../src/main/discovery/interfaces.ts';
 import { HostAnnouncer, usableInterfaces } from '../../../src/main/host-control/host-announcer.ts';
 
