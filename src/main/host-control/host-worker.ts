@@ -116,7 +116,9 @@ async function update(request: Exclude<WorkerRequest, { type: 'create-invite' }>
     case 'create-room': {
       if (!host) throw new Error('The host is not running');
       await host.createRoom(request.room.name, { password: request.room.password });
-      await announcer?.refresh();
+      // Re-announce the rooms now rather than on the next tick; not awaited, so creating a room never
+      // waits on the network (the announcer's queue keeps it in order with a stop).
+      void announcer?.refresh();
       return snapshot(host);
     }
     case 'rooms':
