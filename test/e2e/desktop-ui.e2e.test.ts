@@ -1,0 +1,175 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The desktop UI end to end, without the Electron binary: the renderer runs in Chromium with a
+// bridge whose every call goes to the real main-process services (settings store, host controller
+// with its worker, invites), validated against the IPC contract exactly as src/main/ipc.ts does.
+// Electron's IPC transport and sender checks are unit-tested in test/main/ipc.test.ts.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNELS, IPC_EVENTS, type IpcAction, type IpcEvent } from '../../src/shared/ipc.ts';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
+import { buildWebClient } from '../helpers/web-build.ts';
+
+vi.mock('electron', async () => await import('../fakes/electron.ts'));
+
+const { HostController } = await import('../../src/main/host-control/host-controller.ts');
+const { SettingsStore } = await import('../../src/main/settings/settings-store.ts');
+const { createIpcServices } = await import('../../src/main/services.ts');
+
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const dir = mkdtempSync(join(tmpdir(), 'tincan-desktop-'));
+let browser: Browser;
+let web: Server;
+let webOrigin: string;
+let host: InstanceType<typeof HostController>;
+let services: ReturnType<typeof createIpcServices>;
+const pages: Page[] = [];
+
+/** Serve the built renderer the way app://tincan would, from a plain loopback server. */
+function serve(root: string): Promise<Server> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.png': 'image/png',
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const file = join(root, path === '/' ? 'index.html' : path.replace(/\.\./g, ''));
+    try {
+      res
+        .writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+beforeAll(async () => {
+  if (!hasChromium && !process.env.CI) return;
+  const root = await buildWebClient();
+  web = await serve(root);
+  webOrigin = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  const settings = await SettingsStore.open({ dir: join(dir, 'user-data') });
+  host = new HostController({
+    workerUrl: new URL('../../src/main/host-control/host-worker.ts', import.meta.url),
+    dataDir: join(dir, 'user-data', 'host'),
+    hostName: 'desk',
+    bind: '127.0.0.1',
+    allowedOrigins: [webOrigin],
+    announce: false,
+    addresses: () => [{ interface: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true }],
+  });
+  host.onStatus((status) => {
+    for (const page of pages)
+      void page.evaluate(
+        (s) =>
+          (globalThis as unknown as { __tincanEmit: (e: string, p: unknown) => void }).__tincanEmit('onHostStatus', s),
+        status,
+      );
+  });
+  services = createIpcServices({
+    settings,
+    host,
+    discovery: { hosts: () => [] },
+    windows: () => [],
+    interfaces: () => [],
+  });
+  await settings.update({ port: 47_471 });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  web?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A page with the desktop bridge: each function validates its arguments and result against the contract. */
+async function desktopPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.exposeFunction('__tincanInvoke', async (action: IpcAction, args: unknown[]) => {
+    const spec = IPC_CHANNELS[action];
+    const parsed = spec.args.parse(args) as unknown[];
+    const result = await (services[action] as (...a: unknown[]) => Promise<unknown>)(...parsed);
+    return spec.result.parse(result);
+  });
+  await page.addInitScript(
+    ({ actions, events }) => {
+      const listeners = new Map<string, Set<(payload: unknown) => void>>();
+      const invoke = (globalThis as unknown as { __tincanInvoke: (a: string, args: unknown[]) => Promise<unknown> })
+        .__tincanInvoke;
+      const bridge: Record<string, unknown> = {
+        platform: 'linux',
+        versions: { electron: '45', node: '24', chrome: '140' },
+      };
+      for (const action of actions) bridge[action] = (...args: unknown[]) => invoke(action, args);
+      for (const event of events) {
+        bridge[event] = (listener: (payload: unknown) => void) => {
+          const set = listeners.get(event) ?? new Set();
+          listeners.set(event, set.add(listener));
+          return () => set.delete(listener);
+        };
+      }
+      Object.assign(globalThis, {
+        tincan: Object.freeze(bridge),
+        __tincanEmit: (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload)),
+      });
+    },
+    { actions: Object.keys(IPC_CHANNELS), events: Object.keys(IPC_EVENTS) as IpcEvent[] },
+  );
+  await page.goto(`${webOrigin}/`);
+  pages.push(page);
+  return page;
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)('desktop UI against the real main-process services', () => {
+  it('hosts a room from the UI, chats with a browser guest, and makes an invite with a QR code', async () => {
+    const desk = await desktopPage();
+    await desk.getByRole('heading', { name: 'Host rooms on this computer' }).waitFor();
+    await desk.screenshot({ path: join(SHOTS, 'desktop-home-en.png') });
+    await desk.getByLabel('Room name').fill('team');
+    await desk.getByRole('button', { name: 'Host room' }).click();
+    const box = desk.getByRole('textbox', { name: /Message team/ });
+    await box.waitFor();
+    expect(host.status()).toMatchObject({ state: 'running', port: 47_471 });
+
+    // A guest in a plain browser (no bridge) joins the desktop's host by its address.
+    const guest = await browser.newPage({ locale: 'en-US' });
+    await guest.goto(`${webOrigin}/?host=127.0.0.1:47471`);
+    await guest.locator('li', { hasText: 'team' }).getByRole('button', { name: 'Join' }).click();
+    await expect(guest.getByRole('heading', { name: 'Host rooms on this computer' }).count()).resolves.toBe(0);
+    await box.fill('welcome, guest');
+    await box.press('Enter');
+    await expect.poll(() => guest.locator('.spacer .message .text').allTextContents()).toEqual(['welcome, guest']);
+
+    await desk.getByRole('button', { name: 'Invite' }).click();
+    const dialog = desk.getByRole('dialog');
+    await expect
+      .poll(() => dialog.locator('input').inputValue())
+      .toMatch(/^http:\/\/127\.0\.0\.1:47471\/#\/join\?room=team/);
+    await expect.poll(() => dialog.locator('img').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    await desk.screenshot({ path: join(SHOTS, 'desktop-invite-en.png') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Stopping from the UI stops the host; the guest sees the connection close.
+    await desk.getByRole('button', { name: 'Home', exact: false }).first().click();
+    await desk.getByRole('button', { name: 'Stop hosting' }).click();
+    await expect.poll(() => host.status().state).toBe('stopped');
+    await expect
+      .poll(() => guest.locator('.bar .state').first().textContent(), { timeout: 10_000 })
+      .toContain('CLOSED');
+    await guest.close();
+  });
+});
