@@ -10,7 +10,7 @@ import type { ProbeMessage, ProbeRequest, ServerSample } from './probe.ts';
 
 export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
-export type ServerKind = 'tincan' | 'ws-frame-once' | 'ws-naive' | 'socketio';
+export type ServerKind = 'tincan' | 'ws-frame-once' | 'ws-naive' | 'socketio' | 'experiment-corked';
 
 export interface ServerSpec {
   kind: ServerKind;
@@ -23,6 +23,8 @@ const SCRIPTS: Record<ServerKind, string> = {
   'ws-frame-once': '../baselines/ws-frame-once.ts',
   'ws-naive': '../baselines/ws-naive.ts',
   socketio: '../baselines/socketio.ts',
+  // Not in any scenario: a proposed host change, measured by hand (bench/experiments/).
+  'experiment-corked': '../experiments/corked-host.ts',
 };
 
 export interface BenchServer {
@@ -49,10 +51,11 @@ export function spawnPinned(core: number, args: string[], stdout: 'inherit' | 'i
 
 export async function spawnServer(spec: ServerSpec): Promise<BenchServer> {
   // BENCH_HOST_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Tincan's host.
-  const extra = spec.kind === 'tincan' ? (process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  const tincan = spec.kind === 'tincan' || spec.kind === 'experiment-corked';
+  const extra = tincan ? (process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
   const script = fileURLToPath(new URL(SCRIPTS[spec.kind], import.meta.url));
   const args = [...extra, '--expose-gc', '--disable-warning=ExperimentalWarning', script];
-  if (spec.kind === 'tincan') args.push(JSON.stringify(spec.options ?? {}));
+  if (tincan) args.push(JSON.stringify(spec.options ?? {}));
   const child = spawnPinned(0, args);
   const events: BenchServer['events'] = [];
   const waiting = new Map<number, (sample: ServerSample) => void>();

@@ -34,7 +34,7 @@ export class Loadgen {
     const server = await spawnServer(spec);
     const child = this.#start();
     const samples: Record<string, ServerSample> = {};
-    const flavor = spec.kind === 'tincan' ? 'tincan' : spec.kind === 'socketio' ? 'socketio' : 'ws';
+    const flavor = spec.kind.startsWith('ws-') ? 'ws' : spec.kind === 'socketio' ? 'socketio' : 'tincan';
     try {
       const result = await new Promise<R>((resolve, reject) => {
         const timer = setTimeout(() => {

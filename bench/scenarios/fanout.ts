@@ -40,8 +40,9 @@ export async function fanout(ctx: Context): Promise<ScenarioReport> {
     measureMs: ctx.quick ? 300 : 3000,
     repetitions: ctx.reps,
   };
+  const servers = ctx.experiments ? [...SERVERS, EXPERIMENT] : SERVERS;
   const variants: Variant<{ clients: number; kind: ServerKind }>[] = sizes.flatMap((clients) =>
-    SERVERS.map((s) => ({
+    servers.map((s) => ({
       case: `${clients} clients`,
       variant: s.kind,
       label: s.label,
@@ -87,6 +88,9 @@ export async function fanout(ctx: Context): Promise<ScenarioReport> {
   };
 }
 
+/** A proposed host change, prototyped outside src/ (bench/experiments/corked-host.ts). */
+const EXPERIMENT = { kind: 'experiment-corked', label: 'experiment: Tincan + cork' } as const;
+
 function windowFor(clients: number): number {
   return Math.max(8, Math.ceil(8000 / clients));
 }
@@ -98,8 +102,9 @@ function render(rows: Row[], sizes: number[]): string {
   const out: string[][] = [];
   for (const clients of sizes) {
     const ours = get(rows, clients, 'tincan');
-    for (const { kind } of SERVERS) {
-      const row = get(rows, clients, kind)!;
+    for (const { kind } of [...SERVERS, EXPERIMENT]) {
+      const row = get(rows, clients, kind);
+      if (!row) continue;
       const m = row.metrics;
       const vs = (key: string) =>
         kind === 'tincan' || !ours

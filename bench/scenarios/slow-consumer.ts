@@ -63,7 +63,8 @@ export async function slowConsumer(ctx: Context): Promise<ScenarioReport> {
         },
         params.stallMs + 180_000,
       );
-      const start = server.start!;
+      // Baseline: right after a forced GC, just before the slow client stops reading.
+      const start = server.settle!;
       const end = server.end!;
       const retained = server.retained!;
       const dropped = events.find((e) => e.name === 'slow-consumer-dropped');
