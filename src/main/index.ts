@@ -44,7 +44,8 @@ const host = new HostController({
   workerUrl: pathToFileURL(join(here, 'host-worker.js')),
   dataDir: join(userData, 'host'),
   webRoot: existsSync(join(webRoot, 'index.html')) ? webRoot : null,
-  hostName: hostname(),
+  // The protocol caps host names at 64 characters; some machines have longer ones.
+  hostName: hostname().slice(0, 64) || 'tincan',
   // Every host accepts the app's origin; running from source, the UI has the dev server's, so add that.
   allowedOrigins: location.origins.filter((origin) => origin !== DESKTOP_APP_ORIGIN),
 });

@@ -22,6 +22,11 @@ export const hostStatus = z.object({
   rooms: z.array(roomInfo),
   /** Why the host failed to start, in words for people. */
   error: z.string().optional(),
+  /**
+   * Where the running host is announced on the LAN (adapter names), and in plain words why nowhere
+   * when the list is empty. Absent when announcing is off.
+   */
+  announcing: z.object({ interfaces: z.array(z.string().max(64)), note: z.string().max(500).optional() }).optional(),
 });
 
 export const hostAddressText = z

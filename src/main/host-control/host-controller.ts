@@ -255,7 +255,8 @@ export class HostController {
     this.#announcing = snapshot.announcing;
     const { bind, addresses } = this.#options;
     const urls = listeningAddresses(bind, addresses()).map((a) => httpUrl(a.address, snapshot.port));
-    this.#set({ state: 'running', port: snapshot.port, urls, rooms: snapshot.rooms });
+    const announcing = snapshot.announcing ? { announcing: snapshot.announcing } : {};
+    this.#set({ state: 'running', port: snapshot.port, urls, rooms: snapshot.rooms, ...announcing });
   }
 
   #set(status: HostStatus): void {

@@ -161,8 +161,14 @@ export class SettingsStore {
     const parsed = settingsPatch.safeParse(patch);
     if (!parsed.success) throw new TypeError(`invalid settings ${firstIssue(parsed.error)}`);
     const next = settingsSchema.parse({ ...this.#current, ...stripUndefined(parsed.data) });
+    const previous = this.#current;
     this.#current = next;
-    await this.#save();
+    try {
+      await this.#save();
+    } catch (error) {
+      this.#current = previous; // what is in memory stays what is on disk
+      throw error;
+    }
     for (const listener of this.#listeners) listener(this.get());
     return this.get();
   }

@@ -29,6 +29,8 @@ export const en = {
   'home.host.openRoom': 'Open',
   'home.host.invalidName': 'Room names are 1–64 characters, without leading or trailing spaces.',
   'home.host.notStarted': 'The host did not start.',
+  'home.host.announcedOn': 'Others on the network can find it on: {interfaces}',
+  'home.host.notAnnounced': 'Not announced on the network: {note}',
   'home.join.title': 'Join a host',
   'home.join.address': 'Address (host:port)',
   'home.join.addressHint': 'For example 192.168.1.20:4747',

@@ -31,6 +31,8 @@ export const zhCN: Record<MessageKey, string> = {
   'home.host.openRoom': '打开',
   'home.host.invalidName': '房间名称为 1–64 个字符，首尾不能有空格。',
   'home.host.notStarted': '主机未能启动。',
+  'home.host.announcedOn': '网络中的其他人可以通过这些网卡找到它：{interfaces}',
+  'home.host.notAnnounced': '未在网络中广播：{note}',
   'home.join.title': '加入主机',
   'home.join.address': '地址（主机:端口）',
   'home.join.addressHint': '例如 192.168.1.20:4747',
