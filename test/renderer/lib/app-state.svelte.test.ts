@@ -1,22 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostServer } from '../../../src/main/host/host-server.ts';
 import { AppState } from '../../../src/renderer/src/lib/app-state.svelte.ts';
-import type { KeyValueStorage } from '../../../src/renderer/src/lib/net/outbox.ts';
 import { AppSettings, LocalSettingsBackend } from '../../../src/renderer/src/lib/settings/app-settings.svelte.ts';
+import { memoryStorage, until } from '../helpers/memory-storage.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function memoryStorage(): KeyValueStorage {
-  const data = new Map<string, string>();
-  return {
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-  };
-}
 
 async function appAs(nick: string, notes: string[] = []): Promise<AppState> {
   const storage = memoryStorage();
@@ -33,14 +24,6 @@ async function appAs(nick: string, notes: string[] = []): Promise<AppState> {
     for (const key of [...app.hosts.keys()]) app.disconnect(key);
   });
   return app;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('AppState', () => {

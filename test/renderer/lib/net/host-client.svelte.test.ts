@@ -5,22 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HostServer } from '../../../../src/main/host/host-server.ts';
 import type { HostOptions } from '../../../../src/main/host/options.ts';
 import { HostClient } from '../../../../src/renderer/src/lib/net/host-client.svelte.ts';
-import type { KeyValueStorage } from '../../../../src/renderer/src/lib/net/outbox.ts';
+import { memoryStorage, until } from '../../helpers/memory-storage.ts';
 
 const fast = { baseMs: 50, maxMs: 200, jitter: 0 };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function memoryStorage(): KeyValueStorage {
-  const data = new Map<string, string>();
-  return {
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-  };
-}
 
 async function host(options: HostOptions = {}, rooms = ['general']): Promise<HostServer> {
   const server = new HostServer({ port: 0, bind: '127.0.0.1', ...options });
@@ -39,14 +30,6 @@ function client(port: number, nick: string, storage = memoryStorage()): HostClie
   });
   cleanups.push(() => c.disconnect());
   return c;
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('HostClient against a real host', () => {

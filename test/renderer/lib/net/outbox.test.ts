@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox, type KeyValueStorage } from '../../../../src/renderer/src/lib/net/outbox.ts';
-
-function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-  };
-}
+import { memoryStorage } from '../../helpers/memory-storage.ts';
 
 describe('Outbox', () => {
   it('keeps messages in order per host until acknowledged, across reloads', () => {
