@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Outbox, type KeyValueStorage } from '../../../../src/renderer/src/lib/net/outbox.ts';
+import { Outbox } from '../../../../src/renderer/src/lib/net/outbox.ts';
 import { memoryStorage } from '../../helpers/memory-storage.ts';
 
 describe('Outbox', () => {
