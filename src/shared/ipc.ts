@@ -101,6 +101,8 @@ export const diagnosticsReport = z.object({
   verdict: z.enum(['ok', 'multicast-blocked', 'broadcast-blocked', 'no-host-heard', 'unreachable', 'incomplete']),
   headline: z.string(),
   checks: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'warn', 'fail']), summary: z.string() })),
+  /** What the checks mean together, beyond each one's summary: why the verdict is what it is. */
+  evidence: z.array(z.string()),
   advice: z.array(z.string()),
 });
 

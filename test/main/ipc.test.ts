@@ -52,6 +52,7 @@ const report: DiagnosticsReport = {
   verdict: 'ok',
   headline: 'Discovery works on this network: Tincan hosts are heard.',
   checks: [{ check: 'broadcast', status: 'ok', summary: 'The broadcast fallback hears 1 Tincan host(s).' }],
+  evidence: [],
   advice: [],
 };
 const invite = { url: 'http://192.168.1.30:4747/#/join?room=general', expiresAt: null };

@@ -101,5 +101,9 @@ export async function diagnosticsReport(
     ...(result.reach ?? []),
   ].map(({ check, status, summary }) => ({ check, status, summary }));
   const { verdict, headline, advice } = result.diagnosis;
-  return { verdict, headline, checks, advice: [...advice] };
+  // The findings that are not one check's summary are the reasoning (e.g. "alpha announces over mDNS,
+  // yet nothing of it arrives here"): the evidence for the verdict.
+  const summaries = new Set(checks.map((c) => c.summary));
+  const evidence = result.diagnosis.findings.filter((f) => !summaries.has(f));
+  return { verdict, headline, checks, evidence, advice: [...advice] };
 }

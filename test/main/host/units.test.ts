@@ -94,7 +94,14 @@ describe('request guard', () => {
   it('allows no Origin, same origin and listed origins', () => {
     expect(isAllowedOrigin(undefined, 'x', [])).toBe(true);
     expect(isAllowedOrigin('http://10.0.0.2:4747', '10.0.0.2:4747', [])).toBe(true);
-    expect(isAllowedOrigin('http://10.0.0.2:4748', '10.0.0.2:4747', [])).toBe(false);
+    expect(isAllowedOrigin('http://10.0.0.2:4748', '10.0.0.2:4747', [])).toBe(true); // another LAN host's web client
+    expect(isAllowedOrigin('http://192.168.1.9:4747', '10.0.0.2:4747', [])).toBe(true);
+    expect(isAllowedOrigin('http://[fd00::9]:4747', '10.0.0.2:4747', [])).toBe(true);
+    expect(isAllowedOrigin('http://lanbox.local:4747', '10.0.0.2:4747', [])).toBe(true);
+    expect(isAllowedOrigin('https://evil.example', '10.0.0.2:4747', [])).toBe(false); // a website
+    expect(isAllowedOrigin('http://203.0.113.5', '10.0.0.2:4747', [])).toBe(false); // a public address
+    expect(isAllowedOrigin('http://172.32.0.1', '10.0.0.2:4747', [])).toBe(false); // just outside 172.16/12
+    expect(isAllowedOrigin('file://', '10.0.0.2:4747', [])).toBe(false);
     expect(isAllowedOrigin('app://tincan', '10.0.0.2:4747', ['app://tincan'])).toBe(true);
     expect(isAllowedOrigin('null', '10.0.0.2:4747', [])).toBe(false);
     expect(isAllowedOrigin('app://tincan', '10.0.0.2:4747', [])).toBe(true); // the desktop app, on every host
