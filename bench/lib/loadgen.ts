@@ -254,16 +254,19 @@ async function roomJob(job: RoomJob): Promise<RoomResult> {
   const windowMs = cpu.wallMs;
   const deliveriesPerSecond = ((deliveries - d0) / windowMs) * 1000;
   const messagesPerSecond = ((completed - c0) / windowMs) * 1000;
-  await checkpoint('end', 'sample');
-  // Stop sending; give what the window sent a moment to arrive everywhere.
+  // Stop sending first: an overloaded server answers the checkpoint late, and must not get more
+  // work meanwhile. Then give what the window sent a moment to arrive everywhere.
   sending = false;
-  stopCoalescing();
   clearTimeout(timer);
   clearInterval(stalled);
   trace(`draining ${pendingInWindow} messages`);
-  if (pendingInWindow > 0) {
-    await Promise.race([new Promise<void>((resolve) => (onDrained = resolve)), sleep(DRAIN_MS)]);
-  }
+  const drained =
+    pendingInWindow > 0
+      ? Promise.race([new Promise<void>((resolve) => (onDrained = resolve)), sleep(DRAIN_MS)])
+      : Promise.resolve();
+  await checkpoint('end', 'sample');
+  await drained;
+  stopCoalescing();
   // Whatever is still missing counts with the time it has waited so far (a lower bound).
   const now = performance.now();
   let unfinished = 0;
@@ -328,8 +331,8 @@ async function acksJob(job: AcksJob): Promise<AcksResult> {
   measuring = false;
   const cpu = stopCpu();
   const windowMs = cpu.wallMs;
-  await checkpoint('end', 'sample');
   sending = false;
+  await checkpoint('end', 'sample');
   closeAll(clients);
   return {
     kind: 'acks',

@@ -20,6 +20,9 @@ import {
 } from '../lib/scenario.ts';
 import type { ServerKind } from '../lib/spawn-host.ts';
 
+/** A proposed host change, prototyped outside src/ (bench/experiments/corked-host.ts): extra rows, no targets. */
+export const EXPERIMENT = { kind: 'experiment-corked', label: 'experiment: Tincan + cork' } as const;
+
 export const SERVERS: { kind: ServerKind; label: string }[] = [
   { kind: 'tincan', label: 'Tincan' },
   { kind: 'ws-frame-once', label: 'ws, frame once' },
@@ -87,9 +90,6 @@ export async function fanout(ctx: Context): Promise<ScenarioReport> {
     status: 'done',
   };
 }
-
-/** A proposed host change, prototyped outside src/ (bench/experiments/corked-host.ts). */
-const EXPERIMENT = { kind: 'experiment-corked', label: 'experiment: Tincan + cork' } as const;
 
 function windowFor(clients: number): number {
   return Math.max(8, Math.ceil(8000 / clients));

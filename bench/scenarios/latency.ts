@@ -22,7 +22,7 @@ import {
   type ScenarioReport,
   type Target,
 } from '../lib/scenario.ts';
-import { SERVERS } from './fanout.ts';
+import { EXPERIMENT, SERVERS } from './fanout.ts';
 
 export async function latency(ctx: Context): Promise<ScenarioReport> {
   const rates = ctx.quick ? [100] : [100, 20];
@@ -41,7 +41,12 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
   const rows = await repeat(
     ctx,
     params.ratesPerSecond.flatMap((rate) =>
-      SERVERS.map((s) => ({ case: caseOf(rate), variant: s.kind, label: s.label, data: { kind: s.kind, rate } })),
+      (ctx.experiments ? [...SERVERS, EXPERIMENT] : SERVERS).map((s) => ({
+        case: caseOf(rate),
+        variant: s.kind,
+        label: s.label,
+        data: { kind: s.kind, rate },
+      })),
     ),
     async ({ data: { kind, rate } }) => {
       const { result, server } = await ctx.loadgen.trial<RoomResult>(
@@ -92,7 +97,11 @@ export async function latency(ctx: Context): Promise<ScenarioReport> {
       ms(m.lagMaxMs),
       pct(m.serverCpu!),
       pct(row.loadgenCpuMax),
-      row.variant === 'tincan' || !ours ? '' : ratio(ours.metrics.p99Ms! / m.p99Ms!),
+      row.variant === 'tincan' || !ours
+        ? ''
+        : row.variant === EXPERIMENT.kind
+          ? `(${ratio(m.p99Ms! / ours.metrics.p99Ms!)} Tincan)`
+          : ratio(ours.metrics.p99Ms! / m.p99Ms!),
     ];
   });
   const trusted = (r: Row | undefined): r is Row => !!r && !r.invalid && !r.error;
