@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../test/helpers/browser.ts';
 import { build } from 'vite';
 import type { RendererResult } from './result.ts';
 
@@ -40,18 +40,7 @@ export interface RendererBenchOptions {
 export async function rendererBench({ count, streamMs, repeats }: RendererBenchOptions): Promise<RendererResult[]> {
   await build({ configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)) });
   const server = await serve(OUT);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const results: RendererResult[] = [];
   try {
     const port = (server.address() as AddressInfo).port;
