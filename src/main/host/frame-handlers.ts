@@ -54,6 +54,7 @@ const hello: Handler<'hello'> = (ctx, session, frame) => {
     return;
   }
   session.greeted = true;
+  clearTimeout(session.helloTimer); // one timer less per idle connection
   session.nick = frame.nick;
   session.deviceId = frame.deviceId;
   session.deviceTag = deviceTagOf(frame.deviceId);

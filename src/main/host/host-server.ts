@@ -221,7 +221,7 @@ export class HostServer {
       logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`),
     );
     this.#sessions.add(session);
-    const helloTimer = setTimeout(() => {
+    session.helloTimer = setTimeout(() => {
       if (!session.greeted) ws.close(CLOSE_CODES.helloTimeout, 'hello timeout');
     }, limits.helloTimeoutMs).unref();
     ws.on('message', (data, isBinary) => this.#onFrame(session, data, isBinary));
@@ -229,7 +229,7 @@ export class HostServer {
     // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
     ws.on('error', (error) => logger.warn(`connection ${session.address}: ${error.message}`));
     ws.on('close', () => {
-      clearTimeout(helloTimer);
+      clearTimeout(session.helloTimer);
       this.#sessions.delete(session);
       for (const room of [...session.rooms.values()]) removeFromRoom(session, room);
     });

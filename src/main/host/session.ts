@@ -39,6 +39,8 @@ export class Session {
   alive = true;
   /** Rate-limited frames in a row. */
   strikes = 0;
+  /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
+  helloTimer: NodeJS.Timeout | undefined;
 
   constructor(
     ws: WebSocket,
