@@ -20,13 +20,13 @@ async function host(options: HostOptions = {}, rooms = ['general']): Promise<Hos
   return server;
 }
 
-function client(port: number, nick: string, storage = memoryStorage()): HostClient {
+function client(port: number, nick: string, storage = memoryStorage(), pingIntervalMs = 100): HostClient {
   const c = new HostClient({
     address: { hostname: '127.0.0.1', port },
     identity: () => ({ deviceId: `device-${nick}-000`, nick }),
     storage,
     reconnect: fast,
-    pingIntervalMs: 100,
+    pingIntervalMs,
   });
   cleanups.push(() => c.disconnect());
   return c;
@@ -220,7 +220,8 @@ describe('HostClient when things go wrong', () => {
     const rooms = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
     const server = await host({ limits: { ratePerSecond: 4, rateBurst: 2 } }, rooms);
     cleanups.push(() => server.close());
-    const ann = client(server.port, 'ann');
+    // Pings every 100 ms would spend this tiny budget by themselves: use the app's 5 s.
+    const ann = client(server.port, 'ann', memoryStorage(), 5000);
     for (const r of rooms) ann.join(r);
     await until(() => rooms.every((r) => ann.rooms.get(r)!.joined), 'all joined', 10_000);
   });
