@@ -109,7 +109,9 @@ function render(rows: Row[], sizes: number[]): string {
       const vs = (key: string) =>
         kind === 'tincan' || !ours
           ? ''
-          : ratio(ours.metrics[key]! / m[key]!) + (row.invalid || ours.invalid ? '?' : '');
+          : kind === EXPERIMENT.kind
+            ? `(${ratio(m[key]! / ours.metrics[key]!)} Tincan)`
+            : ratio(ours.metrics[key]! / m[key]!) + (row.invalid || ours.invalid ? '?' : '');
       out.push([
         String(clients),
         row.label,
