@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODE_LIST } from './error-codes.ts';
 import { nickname, ref, roomName, seq, timestamp } from './fields.ts';
+import { messageSources } from './message-kinds.ts';
 
 /** A connection's public id on this host, fresh for every connection. */
 export const memberId = z.string().min(1).max(32);
@@ -19,17 +20,31 @@ export const roomInfo = z.object({
   locked: z.boolean(),
 });
 
-/** A stored chat message as every client sees it. `kind` leaves room for files and feeds later. */
+/**
+ * Who posted a message. `device` is a member's device tag; posts from the host carry the reserved
+ * tag `host`, which no device tag can equal (those are 16 hex digits). A `source` this client does
+ * not know reads as `host`, and a message without one (an older host) as `member`.
+ */
+export const messageFrom = z.object({
+  nick: nickname,
+  device: deviceTag,
+  /** Absent for members' posts (the common case, so it costs no bytes there). */
+  source: z.enum(messageSources).catch('host').optional(),
+});
+
+/**
+ * A stored message as every client sees it. `kind` names its schema (message-kinds.ts); a kind
+ * this client does not know is read, not refused, so the seq still counts and `text` is shown.
+ */
 export const storedMessage = z.object({
   seq: seq.min(1),
   id: z.string(),
-  from: z.object({ nick: nickname, device: deviceTag }),
-  /**
-   * 'text' is the only kind this version writes. Any other is read, not refused, so a client keeps
-   * the seq and shows a placeholder when a newer host stores files or feeds ('file', 'feed').
-   */
+  from: messageFrom,
   kind: z.string().min(1).max(32),
+  /** The message itself for `text`; a readable fallback for every other kind. */
   text: z.string(),
+  /** Kind-specific fields; absent for `text`. */
+  body: z.record(z.string(), z.unknown()).optional(),
   ts: timestamp,
 });
 

@@ -3,6 +3,7 @@ export * from './limits.ts';
 export * from './fields.ts';
 export * from './error-codes.ts';
 export * from './close-codes.ts';
+export * from './message-kinds.ts';
 export * from './client-frames.ts';
 export * from './host-frames.ts';
 export * from './codec.ts';
