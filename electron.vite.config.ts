@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: fromRoot('src/main/index.ts'),
           // The headless host (plain Node, no Electron) shares the services with the app.
-          'host-cli': fromRoot('src/main/host/cli.ts'),
+          'host-cli': fromRoot('src/main/cli/cli.ts'),
           // The desktop app's host runs in a worker thread (HostController loads out/main/host-worker.js).
           'host-worker': fromRoot('src/main/host-control/host-worker.ts'),
         },

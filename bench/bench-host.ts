@@ -10,7 +10,15 @@ const host = new HostServer({
   port: 0,
   bind: '127.0.0.1',
   ...options,
-  limits: { ratePerSecond: 1e9, rateBurst: 1e9, maxConnectionsPerAddress: 1e6, maxConnections: 1e6, ...options.limits },
+  limits: {
+    ratePerSecond: 1e9,
+    rateBurst: 1e9,
+    textBytesPerSecond: 1e12,
+    textBytesBurst: 1e12,
+    maxConnectionsPerAddress: 1e6,
+    maxConnections: 1e6,
+    ...options.limits,
+  },
   logger: {
     info() {},
     warn(message) {

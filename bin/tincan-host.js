@@ -3,4 +3,4 @@
 import { existsSync } from 'node:fs';
 
 const built = new URL('../out/main/host-cli.js', import.meta.url);
-await import(existsSync(built) ? built.href : new URL('../src/main/host/cli.ts', import.meta.url).href);
+await import(existsSync(built) ? built.href : new URL('../src/main/cli/cli.ts', import.meta.url).href);

@@ -1,6 +1,6 @@
 /**
- * Token bucket: `rate` tokens per second refill a bucket of `burst`. Each frame takes one token;
- * an empty bucket means the frame is over the limit.
+ * Token bucket: `rate` tokens per second refill a bucket of `burst`. A frame takes one token (or,
+ * for a byte budget, one per byte); an empty bucket means the frame is over the limit.
  */
 export class TokenBucket {
   readonly #rate: number;
@@ -15,15 +15,19 @@ export class TokenBucket {
     this.#last = now;
   }
 
-  /** Take one token. Returns 0 when granted, else the ms until one is available. */
-  take(now: number): number {
+  /**
+   * Take `cost` tokens (default 1). Returns 0 when granted, else the ms until they would be. A cost
+   * above the burst is charged as the whole burst, so the largest allowed frame is never refused forever.
+   */
+  take(now: number, cost = 1): number {
     const elapsed = Math.max(0, now - this.#last);
     this.#last = now;
     this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    const need = Math.min(cost, this.#burst);
+    if (this.#tokens >= need) {
+      this.#tokens -= need;
       return 0;
     }
-    return Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+    return Math.ceil(((need - this.#tokens) * 1000) / this.#rate);
   }
 }

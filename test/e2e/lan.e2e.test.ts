@@ -55,7 +55,7 @@ const skip =
       : null);
 if (skip) console.warn(`[lan e2e] skipping the virtual-LAN end-to-end test: ${skip}`);
 
-const CLI = fileURLToPath(new URL('../../src/main/host/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/main/cli/cli.ts', import.meta.url));
 const AGENT = fileURLToPath(new URL('../main/discovery/fixtures/agent.ts', import.meta.url));
 const NODE = [process.execPath, '--disable-warning=ExperimentalWarning'] as const;
 const PORT = 4747;

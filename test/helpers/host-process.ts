@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/main/host/cli.ts', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/main/cli/cli.ts', import.meta.url));
 
 export interface HostProcess {
   child: ChildProcess;

@@ -5,7 +5,7 @@ import {
   type DiscoveredHost,
   type Discovery,
 } from '../discovery/index.ts';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 
 /** The fewest milliseconds between two pushed lists: at most 4 a second. */
 export const DEFAULT_PUSH_INTERVAL_MS = 250;

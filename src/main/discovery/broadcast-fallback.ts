@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import {
   advertOfBeacon,
   BEACON_INTERVAL_MS,

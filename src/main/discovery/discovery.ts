@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import type { Advert } from './advert.ts';
 import { BeaconListener } from './broadcast-fallback.ts';
 import { chooseInterfaces, rankInterfaces } from './interfaces.ts';

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, type RoomInfo } from '../../shared/protocol/index.ts';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import { BEACON_INTERVAL_MS, type Advert } from './advert.ts';
 import { BeaconSender } from './broadcast-fallback.ts';
 import { chooseInterfaces, interfaceOf, rankInterfaces, type AnnounceTarget, type LanInterface } from './interfaces.ts';

@@ -12,7 +12,6 @@ export {
 export { advertOf, startDiscoveryForHost, type HostDiscovery, type HostDiscoveryOptions } from './host-discovery.ts';
 export * from './interfaces.ts';
 export { createInvite, inviteAddresses, type CreatedInvite, type InviteOptions } from './invite.ts';
-export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './join-token.ts';
 export { MdnsAnnouncer } from './mdns-announcer.ts';
 export { MDNS_QUERY_INTERVAL_MS, MdnsBrowser } from './mdns-browser.ts';
 export type { Sighting, Via } from './source.ts';

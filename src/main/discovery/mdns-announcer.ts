@@ -1,5 +1,5 @@
 import type { Bonjour, Service } from 'bonjour-service';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import { encodeTxt, SERVICE_PROTOCOL, SERVICE_TYPE, truncateUtf8, type Advert } from './advert.ts';
 import { createBonjour, destroyBonjour } from './bonjour.ts';
 import type { AnnounceTarget } from './interfaces.ts';

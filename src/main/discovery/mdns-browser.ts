@@ -1,5 +1,5 @@
 import type { Bonjour, Browser, Service } from 'bonjour-service';
-import { silentLogger, type Logger } from '../host/options.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import { decodeTxt, MISSED_BEACONS, SERVICE_PROTOCOL, SERVICE_TYPE } from './advert.ts';
 import { createBonjour, destroyBonjour } from './bonjour.ts';
 import { subnetLocator } from './interfaces.ts';

@@ -6,7 +6,7 @@ import {
   type HostDiscoveryOptions,
 } from '../discovery/host-discovery.ts';
 import { chooseInterfaces, rankInterfaces, type LanInterface } from '../discovery/interfaces.ts';
-import type { Logger } from '../host/options.ts';
+import type { Logger } from '../logger.ts';
 
 /** What the host is announced on now. */
 export interface AnnounceState {

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HostedRoom, HostStatus } from '../../shared/ipc.ts';
-import { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from '../host/lan-addresses.ts';
-import type { Logger } from '../host/options.ts';
+import { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from '../host/index.ts';
+import type { Logger } from '../logger.ts';
 import {
   workerMessage,
   workerRequest,

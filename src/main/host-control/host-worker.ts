@@ -3,8 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { createInvite } from '../discovery/invite.ts';
 import { rankInterfaces } from '../discovery/interfaces.ts';
-import { HostServer } from '../host/host-server.ts';
-import type { Logger } from '../host/options.ts';
+import { HostServer } from '../host/index.ts';
+import type { Logger } from '../logger.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
 import {
   workerRequest,

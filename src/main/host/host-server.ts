@@ -5,52 +5,75 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
+  BINARY_HEADER_BYTES,
+  binaryIdHex,
+  clientMessageId,
   CLOSE_CODES,
+  decodeBinaryFrame,
   decodeClientFrame,
+  nickname,
   PROTOCOL_VERSION,
+  ref as refSchema,
   roomName,
+  type AnnouncementLevel,
   type ClientFrame,
-  type Decoded,
+  type ErrorCode,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
-import {
-  DEFAULT_JOIN_TOKEN_TTL_MS,
-  issueJoinToken,
-  joinTokenSecret,
-  MAX_JOIN_TOKEN_TTL_MS,
-} from '../discovery/join-token.ts';
-import { openDatabase } from '../store/database.ts';
-import { GroupCommit } from '../store/group-commit.ts';
-import { MessageStore } from '../store/message-store.ts';
-import { frameHandlers, removeFromRoom, sendError } from './frame-handlers.ts';
+import { openDatabase, MessageStore } from '../store/index.ts';
+import { DEFAULT_JOIN_TOKEN_TTL_MS, issueJoinToken, joinTokenSecret, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';
+import { hashPassword } from './auth/password.ts';
+import { PasswordBackoff } from './auth/password-backoff.ts';
+import { RoomAccess } from './auth/room-access.ts';
+import type { BinaryHandler } from './binary-handlers.ts';
 import type { HostContext } from './host-context.ts';
 import { createHttpHandler } from './http-routes.ts';
 import { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from './options.ts';
-import { hashPassword } from './password.ts';
-import { PasswordBackoff } from './password-backoff.ts';
-import { Room } from './room.ts';
+import { CorkScope } from './rooms/cork-scope.ts';
+import { HOST_DEVICE, RoomHub, type PostResult } from './rooms/room-hub.ts';
+import { sendError, type ErrorExtra } from './send-error.ts';
 import { Session } from './session.ts';
+import { textHandlers } from './text-handlers.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
 const SHUTDOWN_GRACE_MS = 2000;
+/** A refused text frame up to this size is parsed (JSON only, no schema) to echo its ref; larger ones are not. */
+const RATE_LIMITED_PEEK_BYTES = 32 * 1024;
 
 export interface RoomSettings {
   /** A string sets the password, null removes it, undefined leaves it as it is. */
   password?: string | null;
 }
 
+export interface AnnounceOptions {
+  /** The room to post in; default every room. */
+  room?: string;
+  level?: AnnouncementLevel;
+  /** Shown as the poster. Default: the host's name. */
+  nick?: string;
+}
+
+/** Where an announcement was stored. */
+export interface Announced {
+  room: string;
+  seq: number;
+}
+
 /**
- * The Tincan host: one port for HTTP and WebSocket, rooms with durable history, and every limit
- * of docs/protocol.md. Plain Node; the desktop app and the headless host both run this.
+ * The Tincan host's transport: one port for HTTP and WebSocket, the upgrade gate, heartbeats, and
+ * dispatch of text frames (by `type`) and binary frames (by their type byte) to handlers. Rooms,
+ * membership, storage and fan-out are the hub's (rooms/room-hub.ts). Plain Node; the desktop app
+ * and the headless host both run this.
  */
 export class HostServer {
   readonly options: ResolvedHostOptions;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #store: MessageStore;
-  readonly #commit: GroupCommit;
-  readonly #rooms = new Map<string, Room>();
+  readonly #hub: RoomHub;
+  readonly #cork = new CorkScope();
   readonly #sessions = new Set<Session>();
+  readonly #binary = new Map<number, BinaryHandler>();
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
   readonly #startedAt: number;
@@ -63,17 +86,24 @@ export class HostServer {
     this.#startedAt = o.clock();
     const db = openDatabase({ path: o.dataDir ? join(o.dataDir, 'tincan.db') : ':memory:', durability: o.durability });
     this.#store = new MessageStore(db);
-    this.#commit = new GroupCommit(this.#store, { maxBatch: limits.maxCommitBatch });
-    for (const r of this.#store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash));
+    this.#hub = new RoomHub({
+      store: this.#store,
+      cork: this.#cork,
+      clock: o.clock,
+      logger: o.logger,
+      maxCommitBatch: limits.maxCommitBatch,
+    });
     const identity = { id: this.#store.meta('host_id', () => randomBytes(8).toString('hex')), name: o.hostName };
     this.#context = {
       limits,
       clock: o.clock,
       logger: o.logger,
-      store: this.#store,
-      commit: this.#commit,
-      rooms: this.#rooms,
-      backoff: new PasswordBackoff(limits.passwordBackoffBaseMs, limits.passwordBackoffMaxMs),
+      hub: this.#hub,
+      access: new RoomAccess({
+        backoff: new PasswordBackoff(limits.passwordBackoffBaseMs, limits.passwordBackoffMaxMs),
+        secrets: this.#store,
+        clock: o.clock,
+      }),
       identity,
       roomInfos: () => this.rooms(),
     };
@@ -84,7 +114,8 @@ export class HostServer {
     });
     this.#wss = new WebSocketServer({
       noServer: true,
-      maxPayload: limits.maxFrameBytes,
+      // Binary frames may carry a chunk; text frames are held to maxFrameBytes in #onText.
+      maxPayload: Math.max(limits.maxFrameBytes, BINARY_HEADER_BYTES + limits.maxChunkBytes),
       perMessageDeflate: false,
       clientTracking: false,
     });
@@ -161,28 +192,22 @@ export class HostServer {
   }
 
   rooms(): RoomInfo[] {
-    return [...this.#rooms.values()]
-      .map((room) => room.info(this.#store.head(room.id)))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.#hub.list();
+  }
+
+  /** The room hub: for services that post into rooms (feeds, files) and listen to joins and leaves. */
+  get hub(): RoomHub {
+    return this.#hub;
   }
 
   /** Create a room (or update an existing one's password). The name follows the protocol's rules. */
   async createRoom(name: string, settings: RoomSettings = {}): Promise<RoomInfo> {
-    const valid = roomName.safeParse(name);
-    if (!valid.success)
-      throw new TypeError(`invalid room name ${JSON.stringify(name)}: ${valid.error.issues[0]?.message}`);
-    const record = this.#store.ensureRoom(name, this.options.clock());
-    let room = this.#rooms.get(name);
-    if (!room) {
-      room = new Room(record.id, record.name, record.passwordHash);
-      this.#rooms.set(name, room);
-    }
+    const room = this.#hub.ensure(name);
     if (settings.password !== undefined) {
       const hash = settings.password === null ? null : await hashPassword(settings.password);
-      this.#store.setPasswordHash(room.id, hash);
-      room.passwordHash = hash;
+      this.#hub.setPasswordHash(room, hash);
     }
-    return room.info(this.#store.head(room.id));
+    return room.info(this.#hub.head(room));
   }
 
   /**
@@ -190,7 +215,7 @@ export class HostServer {
    * until `ttlMs` from now, or until the room's password changes. Null for a room without a password.
    */
   issueJoinToken(room: string, ttlMs = DEFAULT_JOIN_TOKEN_TTL_MS): { token: string; expiresAt: number } | null {
-    const found = this.#rooms.get(room);
+    const found = this.#hub.get(room);
     if (!found) throw new RangeError(`no room named ${JSON.stringify(room)}`);
     if (found.passwordHash === null) return null;
     if (!Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_JOIN_TOKEN_TTL_MS) {
@@ -201,29 +226,62 @@ export class HostServer {
     return { token, expiresAt };
   }
 
-  /** Push a notice to everyone connected. */
-  announce(text: string, level: 'info' | 'warning' = 'info'): void {
+  /**
+   * Post an announcement from the host's operator into one room or every room: stored like any
+   * message (members who were away get it on resume), shown apart from chat. Resolves once stored.
+   * Throws (before storing anything) on text the protocol would refuse or a room that does not exist.
+   */
+  async announce(text: string, options: AnnounceOptions = {}): Promise<Announced[]> {
+    const nick = nickname.parse(options.nick ?? (this.options.hostName.slice(0, 32).trim() || 'host'));
+    const targets = options.room === undefined ? this.#hub.rooms() : [this.#hub.get(options.room)];
+    if (targets.some((room) => room === undefined)) throw new RangeError(`no room named ${JSON.stringify(options.room)}`);
+    const content = { kind: 'announcement', text, body: { level: options.level ?? 'info' } } as const;
+    // Checked once up front, so a bad text fails whole instead of after some rooms stored it.
+    this.#hub.check(content);
+    const from = { nick, device: HOST_DEVICE, source: 'operator' } as const;
+    const stored = targets.map(
+      (room) =>
+        new Promise<Announced>((resolve, reject) =>
+          this.#hub.post(room!, { content, from }, (error, result?: PostResult) =>
+            error || !result ? reject(error ?? new Error('not stored')) : resolve({ room: room!.name, seq: result.seq }),
+          ),
+        ),
+    );
+    return Promise.all(stored);
+  }
+
+  /** Push a transient notice to everyone connected, in no room and not stored (the `announce` frame). */
+  notifyAll(text: string, level: AnnouncementLevel = 'info'): void {
     const frame = { type: 'announce', text, level, ts: this.options.clock() } as const;
-    for (const session of this.#sessions) if (session.greeted) session.send(frame);
+    this.#cork.run(() => {
+      for (const session of this.#sessions) if (session.greeted) session.send(frame);
+    });
+  }
+
+  /**
+   * Handle binary frames of `type` (one byte) with `handler`; the seam where file transfer plugs
+   * in. Until a type has a handler, its frames are answered with `binary_unsupported`.
+   */
+  handleBinary(type: number, handler: BinaryHandler): void {
+    if (!Number.isInteger(type) || type < 0 || type > 255) throw new RangeError('a binary frame type is one byte');
+    if (this.#binary.has(type)) throw new Error(`binary frame type ${type} already has a handler`);
+    this.#binary.set(type, handler);
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // A named function, not a closure: a closure here would keep `req` alive as long as the socket.
+    socket.on('error', destroySocket);
     const refusal = this.#gate.admit(req, socket);
     if (refusal) return refuseUpgrade(socket, ...refusal);
     if (this.#closing) return refuseUpgrade(socket, 503, 'Host is shutting down');
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, socket, req));
+    this.#wss.handleUpgrade(req, socket, head, (ws, request) => this.#accept(ws, socket, remoteAddressOf(request)));
   }
 
-  #accept(ws: WebSocket, socket: Duplex, req: IncomingMessage): void {
+  #accept(ws: WebSocket, socket: Duplex, address: string): void {
     const { limits, clock, logger } = this.options;
-    const session = new Session(ws, socket, remoteAddressOf(req), limits, clock(), (slow) =>
-      logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`),
-    );
+    const session = new Session(ws, socket, address, limits, clock(), this.#cork, onSlowConsumer(logger));
     this.#sessions.add(session);
-    session.helloTimer = setTimeout(() => {
-      if (!session.greeted) ws.close(CLOSE_CODES.helloTimeout, 'hello timeout');
-    }, limits.helloTimeoutMs).unref();
+    session.helloTimer = setTimeout(closeUngreeted, limits.helloTimeoutMs, session).unref();
     ws.on('message', (data, isBinary) => this.#onFrame(session, data, isBinary));
     ws.on('pong', () => (session.alive = true));
     // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
@@ -231,48 +289,85 @@ export class HostServer {
     ws.on('close', () => {
       clearTimeout(session.helloTimer);
       this.#sessions.delete(session);
-      for (const room of [...session.rooms.values()]) removeFromRoom(session, room);
+      this.#hub.leaveAll(session);
     });
   }
 
   #onFrame(session: Session, data: RawData, isBinary: boolean): void {
     session.alive = true;
-    const wait = session.takeToken(this.options.clock());
-    const decoded = isBinary ? undefined : decodeClientFrame(data.toString());
-    if (wait > 0) return this.#rateLimited(session, wait, decoded);
-    session.strikes = 0;
-    if (!decoded) return sendError(session, 'binary_unsupported');
+    // binaryType is 'nodebuffer': every message arrives as one Buffer.
+    const bytes = data as Buffer;
+    // Replies to one frame (joined + history, say) leave in one write.
+    this.#cork.run(() => (isBinary ? this.#onBinary(session, bytes) : this.#onText(session, bytes)));
+  }
+
+  #onText(session: Session, data: Buffer): void {
+    const { limits, clock } = this.options;
+    if (data.length > limits.maxFrameBytes) {
+      session.ws.close(CLOSE_CODES.tooBig, 'text frame too big');
+      return;
+    }
+    // Charged before decoding: a frame that is costly to decode costs its sender.
+    const wait = session.budget.text(data.length, clock());
+    if (wait > 0) return this.#rateLimited(session, wait, refusedTextEcho(data));
+    const decoded = decodeClientFrame(data.toString());
     if (!decoded.ok) return sendError(session, decoded.code, { ref: decoded.ref }, decoded.message);
     const frame = decoded.frame;
     if (!session.greeted && frame.type !== 'hello') return sendError(session, 'hello_required', refOf(frame));
     try {
-      const pending = (frameHandlers[frame.type] as (c: HostContext, s: Session, f: ClientFrame) => unknown)(
+      const pending = (textHandlers[frame.type] as (c: HostContext, s: Session, f: ClientFrame) => unknown)(
         this.#context,
         session,
         frame,
       );
-      if (pending instanceof Promise) pending.catch((error: unknown) => this.#internalError(session, frame, error));
+      if (pending instanceof Promise) pending.catch((error: unknown) => this.#internalError(session, frame.type, error, refOf(frame)));
     } catch (error) {
-      this.#internalError(session, frame, error);
+      this.#internalError(session, frame.type, error, refOf(frame));
     }
   }
 
-  #rateLimited(session: Session, wait: number, decoded: Decoded<ClientFrame> | undefined): void {
-    if (++session.strikes > this.options.limits.rateStrikes) {
+  #onBinary(session: Session, data: Buffer): void {
+    const now = this.options.clock();
+    const wait = session.budget.binary(data.length, now);
+    if (wait > 0) return this.#rateLimited(session, wait, {});
+    if (!session.greeted) return this.#refuseBinary(session, 'hello_required', {});
+    const decoded = decodeBinaryFrame(data);
+    if (!decoded.ok) return this.#refuseBinary(session, 'bad_binary', {}, decoded.message);
+    const frame = decoded.frame;
+    const handler = this.#binary.get(frame.type);
+    const id = binaryIdHex(frame.id);
+    if (!handler) {
+      const message = `This host has no handler for binary frame type 0x${frame.type.toString(16).padStart(2, '0')}.`;
+      return this.#refuseBinary(session, 'binary_unsupported', { id }, message);
+    }
+    try {
+      const pending = handler(this.#context, session, frame);
+      if (pending instanceof Promise) pending.catch((error: unknown) => this.#internalError(session, 'binary', error, { id }));
+    } catch (error) {
+      this.#internalError(session, 'binary', error, { id });
+    }
+  }
+
+  /** An error reply to a binary frame is per-frame work whatever the size: it takes a frame token. */
+  #refuseBinary(session: Session, code: ErrorCode, extra: ErrorExtra, message?: string): void {
+    const wait = session.budget.frame(this.options.clock());
+    if (wait > 0) return this.#rateLimited(session, wait, {});
+    sendError(session, code, extra, message);
+  }
+
+  #rateLimited(session: Session, wait: number, echo: ErrorExtra): void {
+    if (session.budget.strike(this.options.clock())) {
       session.ws.close(CLOSE_CODES.rateLimit, 'rate limit exceeded');
       return;
     }
-    const frame = decoded?.ok ? decoded.frame : undefined;
-    const about = frame?.type === 'send' ? { room: frame.room, id: frame.id } : {};
-    const ref = decoded?.ok ? refOf(frame) : decoded?.ref ? { ref: decoded.ref } : {};
-    sendError(session, 'rate_limited', { ...ref, ...about, retryAfterMs: wait });
+    sendError(session, 'rate_limited', { ...echo, retryAfterMs: wait });
   }
 
-  #internalError(session: Session, frame: ClientFrame, error: unknown): void {
+  #internalError(session: Session, what: string, error: unknown, extra: ErrorExtra): void {
     this.options.logger.error(
-      `handling ${frame.type}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      `handling ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    sendError(session, 'internal', refOf(frame));
+    sendError(session, 'internal', extra);
   }
 
   /** Ping everyone; whoever has not answered since the last beat is gone. */
@@ -296,7 +391,7 @@ export class HostServer {
   async #shutdown(): Promise<void> {
     clearInterval(this.#heartbeat);
     const stopped = new Promise<void>((resolve) => this.#http.close(() => resolve()));
-    this.#commit.flush();
+    this.#hub.flush();
     const closed = [...this.#sessions].map(
       (session) =>
         new Promise<void>((resolve) => {
@@ -309,11 +404,46 @@ export class HostServer {
     for (const session of this.#sessions) session.ws.terminate();
     this.#http.closeAllConnections();
     await stopped;
-    this.#commit.flush();
+    this.#hub.flush();
     this.#store.close();
   }
 }
 
 function refOf(frame: ClientFrame | undefined): { ref?: string } {
   return frame && 'ref' in frame && frame.ref !== undefined ? { ref: frame.ref } : {};
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function closeUngreeted(session: Session): void {
+  if (!session.greeted) session.ws.close(CLOSE_CODES.helloTimeout, 'hello timeout');
+}
+
+function onSlowConsumer(logger: HostServer['options']['logger']) {
+  return (slow: Session) => logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
+}
+
+/**
+ * What a refused text frame is about, so the client can retry it: its ref, and the room and id of a
+ * `send`. Only JSON.parse, never the schema, and only for frames small enough to be cheap.
+ */
+function refusedTextEcho(data: Buffer): ErrorExtra {
+  if (data.length > RATE_LIMITED_PEEK_BYTES) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null) return {};
+  const { ref, type, room, id } = value as Record<string, unknown>;
+  const echo: ErrorExtra = {};
+  if (refSchema.safeParse(ref).success) echo.ref = ref as string;
+  if (type === 'send' && roomName.safeParse(room).success && clientMessageId.safeParse(id).success) {
+    echo.room = room as string;
+    echo.id = id as string;
+  }
+  return echo;
 }

@@ -1,15 +1,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../../shared/protocol/index.ts';
-import type { Durability } from '../store/database.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { Durability } from '../store/index.ts';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export interface HostOptions {
   /** TCP port; 0 picks a free one. Default 0. */

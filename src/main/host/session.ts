@@ -2,43 +2,44 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { HostFrame } from '../../shared/protocol/index.ts';
-import type { Room } from './room.ts';
+import { FrameBudget, type BudgetLimits } from './frame-budget.ts';
+import type { CorkScope } from './rooms/cork-scope.ts';
+import type { Recipient } from './rooms/room.ts';
 import { encodeTextFrame } from './text-frame.ts';
-import { TokenBucket } from '../../shared/token-bucket.ts';
 
 /** The public tag of a device: a digest, so others never learn the private id that scopes retries. */
 export function deviceTagOf(deviceId: string): string {
   return createHash('sha256').update(deviceId).digest('hex').slice(0, 16);
 }
 
-export interface SessionLimits {
-  ratePerSecond: number;
-  rateBurst: number;
+export interface SessionLimits extends BudgetLimits {
   maxBufferedBytes: number;
 }
 
-/** One WebSocket connection: who it is, which rooms it joined, and the only path bytes take to it. */
-export class Session {
+/**
+ * One WebSocket connection: who it is and the only path bytes take to it. Which rooms it is in is
+ * the hub's to know. State most connections never need is made on first use, to keep idle
+ * connections small.
+ */
+export class Session implements Recipient {
   readonly id = randomBytes(9).toString('base64url');
   readonly ws: WebSocket;
   readonly address: string;
-  readonly rooms = new Map<string, Room>();
-  /** Rooms whose join is waiting on a password check. */
-  readonly pendingJoins = new Set<string>();
+  readonly budget: FrameBudget;
   readonly #socket: Duplex;
-  readonly #bucket: TokenBucket;
   readonly #maxBufferedBytes: number;
+  readonly #cork: CorkScope;
   readonly #onSlow: (session: Session) => void;
+  #pendingJoins: Set<string> | undefined;
+  #corked = false;
   greeted = false;
   nick = '';
   deviceId = '';
   deviceTag = '';
-  /** Last sequence per room the client said it holds in `hello`. */
-  have: Record<string, number> = {};
+  /** Last sequence per room the client said it holds in `hello`; undefined when it named none. */
+  have: Record<string, number> | undefined;
   /** Cleared at each heartbeat, set by any pong or frame. */
   alive = true;
-  /** Rate-limited frames in a row. */
-  strikes = 0;
   /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
   helloTimer: NodeJS.Timeout | undefined;
 
@@ -48,13 +49,15 @@ export class Session {
     address: string,
     limits: SessionLimits,
     now: number,
+    cork: CorkScope,
     onSlow: (s: Session) => void,
   ) {
     this.ws = ws;
     this.#socket = socket;
     this.address = address;
-    this.#bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst, now);
+    this.budget = new FrameBudget(limits, now);
     this.#maxBufferedBytes = limits.maxBufferedBytes;
+    this.#cork = cork;
     this.#onSlow = onSlow;
   }
 
@@ -62,20 +65,29 @@ export class Session {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** 0 when the frame is within the rate limit, else ms until the next one would be. */
-  takeToken(now: number): number {
-    return this.#bucket.take(now);
+  /** Rooms whose join is waiting on a password check. */
+  get pendingJoins(): Set<string> {
+    return (this.#pendingJoins ??= new Set());
+  }
+
+  get pendingJoinCount(): number {
+    return this.#pendingJoins?.size ?? 0;
   }
 
   send(frame: HostFrame): void {
     this.write(encodeTextFrame(JSON.stringify(frame)));
   }
 
+  deliver(frame: Buffer): void {
+    this.write(frame);
+  }
+
   /**
    * Write an already-encoded frame. A client whose queue would pass the cap is a slow consumer: it
    * is dropped at once rather than letting host memory grow with everything it has not read.
    * Writing to the socket directly is safe because, without compression, the WebSocket library
-   * also writes synchronously, so frames never interleave.
+   * also writes synchronously, so frames never interleave. Inside a cork scope the socket holds
+   * its writes until the scope ends (one writev); they count in `bufferedAmount` meanwhile.
    */
   write(frame: Buffer): void {
     if (!this.open) return;
@@ -84,6 +96,16 @@ export class Session {
       this.ws.terminate();
       return;
     }
+    if (this.#cork.active && !this.#corked) {
+      this.#socket.cork();
+      this.#corked = true;
+      this.#cork.enlist(this);
+    }
     this.#socket.write(frame);
+  }
+
+  uncork(): void {
+    this.#corked = false;
+    this.#socket.uncork();
   }
 }

@@ -7,6 +7,8 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Runs the flush later; setImmediate lets every frame already read off the sockets join the batch. */
   schedule?: (flush: () => void) => void;
+  /** Wraps the run of a batch's callbacks, e.g. to cork every socket they write to. Default: runs them. */
+  around?: (run: () => void) => void;
 }
 
 /**
@@ -17,14 +19,16 @@ export class GroupCommit {
   readonly #store: MessageStore;
   readonly #maxBatch: number;
   readonly #schedule: (flush: () => void) => void;
+  readonly #around: (run: () => void) => void;
   #pending: NewMessage[] = [];
   #callbacks: AppendCallback[] = [];
   #scheduled = false;
 
-  constructor(store: MessageStore, { maxBatch, schedule = setImmediate }: GroupCommitOptions) {
+  constructor(store: MessageStore, { maxBatch, schedule = setImmediate, around = (run) => run() }: GroupCommitOptions) {
     this.#store = store;
     this.#maxBatch = maxBatch;
     this.#schedule = schedule;
+    this.#around = around;
   }
 
   /** Messages waiting for the next commit. */
@@ -55,9 +59,13 @@ export class GroupCommit {
       results = this.#store.appendBatch(batch);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      for (const callback of callbacks) callback(failure);
+      this.#around(() => {
+        for (const callback of callbacks) callback(failure);
+      });
       return;
     }
-    for (let i = 0; i < callbacks.length; i++) callbacks[i]!(null, results[i]);
+    this.#around(() => {
+      for (let i = 0; i < callbacks.length; i++) callbacks[i]!(null, results[i]);
+    });
   }
 }

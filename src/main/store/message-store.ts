@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { MAX_QUERY_WORDS, type StoredMessage } from '../../shared/protocol/index.ts';
+import { MAX_QUERY_WORDS, type MessageSource, type StoredMessage } from '../../shared/protocol/index.ts';
 
 export interface RoomRecord {
   id: number;
@@ -13,7 +13,12 @@ export interface NewMessage {
   clientId: string;
   device: string;
   nick: string;
+  source: MessageSource;
+  kind: string;
+  /** The message for `text`; the readable fallback for other kinds (also what search indexes). */
   text: string;
+  /** The kind's fields as JSON, or null (text has none). */
+  body: string | null;
   ts: number;
 }
 
@@ -34,20 +39,28 @@ interface MessageRow {
   client_id: string;
   device: string;
   nick: string;
+  source: string;
   kind: string;
   text: string;
+  body: string | null;
   ts: number;
 }
 
-const COLUMNS = 'seq, client_id, device, nick, kind, text, ts';
+const COLUMNS = 'seq, client_id, device, nick, source, kind, text, body, ts';
 
+/** A row as clients see it: `source` only when not a member's, `body` only when the kind has one. */
 function toMessage(row: MessageRow): StoredMessage {
+  const from =
+    row.source === 'member'
+      ? { nick: row.nick, device: row.device }
+      : { nick: row.nick, device: row.device, source: row.source as MessageSource };
   return {
     seq: row.seq,
     id: row.client_id,
-    from: { nick: row.nick, device: row.device },
-    kind: 'text',
+    from,
+    kind: row.kind,
     text: row.text,
+    ...(row.body === null ? {} : { body: JSON.parse(row.body) as Record<string, unknown> }),
     ts: row.ts,
   };
 }
@@ -69,8 +82,8 @@ export class MessageStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#insert = db.prepare(
-      `INSERT OR IGNORE INTO messages (room_id, seq, client_id, device, nick, kind, text, ts)
-       VALUES (?, ?, ?, ?, ?, 'text', ?, ?)`,
+      `INSERT OR IGNORE INTO messages (room_id, seq, client_id, device, nick, source, kind, text, body, ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#index = db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)');
     this.#findDuplicate = db.prepare('SELECT seq, ts FROM messages WHERE room_id = ? AND device = ? AND client_id = ?');
@@ -146,7 +159,10 @@ export class MessageStore {
           m.clientId,
           m.device,
           m.nick,
+          m.source,
+          m.kind,
           m.text,
+          m.body,
           m.ts,
         );
         if (changes === 1) {

@@ -37,6 +37,12 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
   END;
   `,
+  // 2: message kinds. `kind` was always 'text'; now each kind keeps its fields as JSON in `body`
+  // (null for text), and `source` says who posted: a member, the operator, the host or a feed.
+  `
+  ALTER TABLE messages ADD COLUMN source TEXT NOT NULL DEFAULT 'member';
+  ALTER TABLE messages ADD COLUMN body TEXT;
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

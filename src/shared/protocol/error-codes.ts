@@ -4,7 +4,8 @@
  */
 export const ERROR_CODES = {
   bad_json: 'The text frame is not valid JSON.',
-  binary_unsupported: 'Binary frames are reserved for file transfer, which this host does not offer yet.',
+  binary_unsupported: 'This host has no handler for the binary frame type in the first byte.',
+  bad_binary: 'The binary frame is shorter than its 25-byte header, or its offset is out of range.',
   unknown_type: 'The frame has no `type`, or a `type` this host does not know.',
   invalid_frame: 'A field is missing, of the wrong type, or out of range.',
   hello_required: 'The first frame on a connection must be `hello`.',

@@ -59,8 +59,13 @@ export const welcomeFrame = z.object({
   /** The host's limits that shape what a client sends (see docs/protocol.md). */
   limits: z.object({
     maxFrameBytes: z.int(),
+    /** Largest binary frame payload (after the 25-byte header). Absent from hosts before binary frames. */
+    maxChunkBytes: z.int().optional(),
     ratePerSecond: z.number(),
     rateBurst: z.int(),
+    /** Byte budgets, charged before decoding. Absent from hosts before byte budgets. */
+    textBytesPerSecond: z.number().optional(),
+    binaryBytesPerSecond: z.number().optional(),
     historyPageSize: z.int(),
     heartbeatIntervalMs: z.int(),
   }),

@@ -7,3 +7,4 @@ export * from './message-kinds.ts';
 export * from './client-frames.ts';
 export * from './host-frames.ts';
 export * from './codec.ts';
+export * from './binary-frames.ts';

@@ -4,13 +4,28 @@
  * each client the ones that shape what it may send.
  */
 export const DEFAULT_LIMITS = {
-  /** Largest WebSocket message the host accepts, in bytes. Larger frames close the socket with 1009. */
+  /** Largest text frame the host accepts, in bytes. Larger frames close the socket with 1009. */
   maxFrameBytes: 64 * 1024,
-  /** Frames a connection may send per second on average (token-bucket refill rate). */
+  /** Largest payload of a binary frame, in bytes (the frame is this plus its 25-byte header). Larger: 1009. */
+  maxChunkBytes: 256 * 1024,
+  /** Text frames a connection may send per second on average (token-bucket refill rate). */
   ratePerSecond: 20,
-  /** Frames a connection may send in a burst above the average (token-bucket size). */
+  /** Text frames a connection may send in a burst above the average (token-bucket size). */
   rateBurst: 40,
-  /** Frames rejected in a row for rate before the host closes the connection with 4029. */
+  /** Bytes of text frames a connection may send per second on average, charged before decoding. */
+  textBytesPerSecond: 256 * 1024,
+  /** Bytes of text frames a connection may send in a burst (at least `maxFrameBytes`). */
+  textBytesBurst: 1024 * 1024,
+  /** Bytes of binary frames a connection may send per second on average. */
+  binaryBytesPerSecond: 64 * 1024 * 1024,
+  /** Bytes of binary frames a connection may send in a burst. */
+  binaryBytesBurst: 16 * 1024 * 1024,
+  /** What a binary frame costs at least, in bytes of the binary budget, so tiny frames are not free. */
+  binaryFrameMinCost: 16 * 1024,
+  /**
+   * Strikes (frames refused for rate) a connection may hold before the host closes it with 4029.
+   * Each refused frame adds one; one decays per second, so a steady stream over the limit closes.
+   */
   rateStrikes: 100,
   /** Open WebSocket connections allowed from one remote address. */
   maxConnectionsPerAddress: 16,

@@ -12,6 +12,7 @@ import { chatText } from './fields.ts';
 export const MAX_ANNOUNCEMENT_LENGTH = 2000;
 
 export const announcementLevel = z.enum(['info', 'warning']);
+export type AnnouncementLevel = z.infer<typeof announcementLevel>;
 
 export const messageKindSchemas = {
   /** A member's chat message. No body. */

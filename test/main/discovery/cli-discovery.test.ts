@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDiscoveryForHost } from '../../../src/main/discovery/host-discovery.ts';
-import { parseCliArgs, USAGE, UsageError } from '../../../src/main/host/cli-args.ts';
+import { parseCliArgs, USAGE, UsageError } from '../../../src/main/cli/cli-args.ts';
 import { runCli } from '../../helpers/host-process.ts';
 import { startHost } from '../../helpers/host.ts';
 

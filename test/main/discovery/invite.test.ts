@@ -4,7 +4,7 @@ import { rankInterfaces } from '../../../src/main/discovery/interfaces.ts';
 import { createInvite, inviteAddresses, type InviteHost } from '../../../src/main/discovery/invite.ts';
 import { webSocketUrl } from '../../../src/shared/host-address.ts';
 import { formatInvite, inviteHosts, parseInvite, type Invite } from '../../../src/shared/invite.ts';
-import { inviteQrSvg } from '../../../src/shared/invite-qr.ts';
+import { inviteQrSvg } from '../../../src/renderer/src/lib/invite/invite-qr.ts';
 
 const TOKEN = '1.mx3k2p9a.q0J8pM2nVtZ6eDq3W1xYb4sKfL7hRcU9aGiE5oTvN-w';
 

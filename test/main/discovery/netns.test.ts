@@ -25,7 +25,7 @@ if (unavailable) console.warn(`[discovery netns] skipping the virtual-LAN tests:
 else if (!nft)
   console.warn('[discovery netns] skipping the blocked-multicast test: nft is missing (apt-get install nftables)');
 
-const CLI = fileURLToPath(new URL('../../../src/main/host/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../src/main/cli/cli.ts', import.meta.url));
 const AGENT = fileURLToPath(new URL('./fixtures/agent.ts', import.meta.url));
 const NODE = [process.execPath, '--disable-warning=ExperimentalWarning'] as const;
 const PORT = 4747;

@@ -40,11 +40,11 @@ describe('HostServer: bad input gets a clear error and nobody else notices', () 
     expect(good.all('error')).toEqual([]);
   });
 
-  it('rejects binary frames (reserved for files) without closing', async () => {
+  it('answers a binary frame shorter than its header with bad_binary, without closing', async () => {
     h = await startHost();
     const c = await h.client();
     c.sendRaw(Buffer.from([1, 2, 3]), true);
-    expect(await c.next('error')).toMatchObject({ code: 'binary_unsupported' });
+    expect(await c.next('error')).toMatchObject({ code: 'bad_binary' });
     c.send({ type: 'ping', t: 1 });
     await c.next('pong');
   });

@@ -163,7 +163,7 @@ describe('HostServer: rooms, presence, typing', () => {
     h = await startHost();
     const a = await h.client('a');
     const b = await h.joined('general', 'b');
-    h.host.announce('maintenance at noon', 'warning');
+    h.host.notifyAll('maintenance at noon', 'warning');
     for (const c of [a, b])
       expect(await c.next('announce')).toMatchObject({ text: 'maintenance at noon', level: 'warning' });
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { parseCliArgs, UsageError } from '../../../src/main/host/cli-args.ts';
+import { parseCliArgs, UsageError } from '../../../src/main/cli/cli-args.ts';
 import { httpUrl, lanAddresses, listeningAddresses } from '../../../src/main/host/lan-addresses.ts';
 import { resolveHostOptions } from '../../../src/main/host/options.ts';
-import { hashPassword, verifyPassword } from '../../../src/main/host/password.ts';
-import { PasswordBackoff } from '../../../src/main/host/password-backoff.ts';
+import { hashPassword, verifyPassword } from '../../../src/main/host/auth/password.ts';
+import { PasswordBackoff } from '../../../src/main/host/auth/password-backoff.ts';
 import { hostnameOf, isAllowedHost, isAllowedOrigin } from '../../../src/main/host/request-guard.ts';
 import { encodeTextFrame } from '../../../src/main/host/text-frame.ts';
 import { TokenBucket } from '../../../src/shared/token-bucket.ts';

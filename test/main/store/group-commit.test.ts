@@ -16,7 +16,17 @@ function setup(maxBatch = 100) {
   const room = store.ensureRoom('a', 1).id;
   const flushes: (() => void)[] = [];
   const commit = new GroupCommit(store, { maxBatch, schedule: (f) => flushes.push(f) });
-  const m = (id: string): NewMessage => ({ roomId: room, clientId: id, device: 'd', nick: 'n', text: id, ts: 1 });
+  const m = (id: string): NewMessage => ({
+    roomId: room,
+    clientId: id,
+    device: 'd',
+    nick: 'n',
+    source: 'member',
+    kind: 'text',
+    text: id,
+    body: null,
+    ts: 1,
+  });
   return { store, room, commit, flushes, m };
 }
 
@@ -60,8 +70,19 @@ describe('GroupCommit', () => {
       [1, 2, 3].map(
         (i) =>
           new Promise<AppendResult>((resolve, reject) =>
-            commit.append({ roomId: room, clientId: `c${i}`, device: 'd', nick: 'n', text: 't', ts: 1 }, (e, r) =>
-              e ? reject(e) : resolve(r!),
+            commit.append(
+              {
+                roomId: room,
+                clientId: `c${i}`,
+                device: 'd',
+                nick: 'n',
+                source: 'member',
+                kind: 'text',
+                text: 't',
+                body: null,
+                ts: 1,
+              },
+              (e, r) => (e ? reject(e) : resolve(r!)),
             ),
           ),
       ),

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/main/store/migrations.ts';
 import { openDatabase } from '../../../src/main/store/database.ts';
 import { MessageStore, toFtsQuery, type NewMessage } from '../../../src/main/store/message-store.ts';
 
@@ -14,7 +16,10 @@ const msg = (roomId: number, clientId: string, text = clientId, device = 'dev1')
   clientId,
   device,
   nick: 'ann',
+  source: 'member',
+  kind: 'text',
   text,
+  body: null,
   ts: 1000,
 });
 
@@ -114,5 +119,57 @@ describe('MessageStore', () => {
     expect(toFtsQuery('deploy failed')).toBe('"deploy" "failed"*');
     expect(toFtsQuery('NEAR("x" OR y)')).toBe('"NEAR" "x" "OR" "y"*');
     expect(toFtsQuery('  ***  ')).toBe('');
+  });
+});
+
+describe('MessageStore: message kinds', () => {
+  it('stores and reads back kind, body and source; members carry no source', () => {
+    const store = memoryStore();
+    const room = store.ensureRoom('r', 1).id;
+    store.appendBatch([
+      msg(room, 'a'),
+      {
+        ...msg(room, 'b', 'Fire drill at 3', 'host'),
+        nick: 'ops',
+        source: 'operator',
+        kind: 'announcement',
+        body: JSON.stringify({ level: 'warning' }),
+      },
+    ]);
+    const [text, announcement] = store.after(room, 0, 10).messages;
+    expect(text).toEqual({ seq: 1, id: 'a', from: { nick: 'ann', device: 'dev1' }, kind: 'text', text: 'a', ts: 1000 });
+    expect(announcement).toEqual({
+      seq: 2,
+      id: 'b',
+      from: { nick: 'ops', device: 'host', source: 'operator' },
+      kind: 'announcement',
+      text: 'Fire drill at 3',
+      body: { level: 'warning' },
+      ts: 1000,
+    });
+    expect(store.search(room, 'drill', 5).map((m) => m.kind)).toEqual(['announcement']);
+  });
+
+  it('opens a database written before kinds (schema 1) and reads its messages as member text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-v1-'));
+    try {
+      const path = join(dir, 'tincan.db');
+      // Schema 1 exactly as it shipped, with one message in it.
+      const v1 = new DatabaseSync(path);
+      v1.exec(MIGRATIONS[0]!);
+      v1.exec('PRAGMA user_version = 1');
+      v1.exec("INSERT INTO rooms (name, created_at) VALUES ('old', 1)");
+      v1.exec(
+        "INSERT INTO messages (room_id, seq, client_id, device, nick, kind, text, ts) VALUES (1, 1, 'c', 'd', 'ann', 'text', 'from v1', 5)",
+      );
+      v1.close();
+      const store = new MessageStore(openDatabase({ path }));
+      expect(store.after(1, 0, 10).messages).toEqual([
+        { seq: 1, id: 'c', from: { nick: 'ann', device: 'd' }, kind: 'text', text: 'from v1', ts: 5 },
+      ]);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

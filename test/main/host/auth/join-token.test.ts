@@ -7,11 +7,11 @@ import {
   issueJoinToken,
   joinTokenSecret,
   verifyJoinToken,
-} from '../../../src/main/discovery/join-token.ts';
-import { HostServer } from '../../../src/main/host/host-server.ts';
-import { decodeClientFrame } from '../../../src/shared/protocol/index.ts';
-import { startHost } from '../../helpers/host.ts';
-import { TestClient } from '../../helpers/test-client.ts';
+} from '../../../../src/main/host/auth/join-token.ts';
+import { HostServer } from '../../../../src/main/host/host-server.ts';
+import { decodeClientFrame } from '../../../../src/shared/protocol/index.ts';
+import { startHost } from '../../../helpers/host.ts';
+import { TestClient } from '../../../helpers/test-client.ts';
 
 const secret = Buffer.alloc(32, 7);
 const HASH = 'scrypt$16384$8$1$c2FsdA==$a2V5';

@@ -9,9 +9,8 @@ import { startDiscoveryForHost, type HostDiscovery } from '../discovery/host-dis
 import { BEACON_PORT } from '../discovery/advert.ts';
 import { chooseInterfaces, rankInterfaces } from '../discovery/interfaces.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
-import { HostServer } from './host-server.ts';
-import { httpUrl, listeningAddresses } from './lan-addresses.ts';
-import type { Logger } from './options.ts';
+import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
+import type { Logger } from '../logger.ts';
 
 const logger: Logger = {
   info: (m) => console.log(m),

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  messageKindSchemas,
+  roomName,
+  type HostFrame,
+  type MessageContent,
+  type MessageSource,
+  type RoomInfo,
+  type StoredMessage,
+} from '../../../shared/protocol/index.ts';
+import type { Logger } from '../../logger.ts';
+import { GroupCommit, type AppendResult, type MessageStore, type Page } from '../../store/index.ts';
+import { encodeTextFrame } from '../text-frame.ts';
+import type { CorkScope } from './cork-scope.ts';
+import { Room, type Recipient } from './room.ts';
+
+/** Who a post is from. Members carry their device tag; every other source the reserved tag `host`. */
+export interface PostAuthor {
+  nick: string;
+  device: string;
+  source: MessageSource;
+}
+
+export interface Post {
+  content: MessageContent;
+  from: PostAuthor;
+  /** The poster's own id, unique per device: a retry with the same id is stored once. Default: a fresh one. */
+  id?: string;
+}
+
+export interface PostResult extends AppendResult {
+  id: string;
+}
+
+/** Runs once the post is stored (or could not be), before the broadcast goes out. */
+export type PostCallback = (error: Error | null, result?: PostResult) => void;
+
+/** The device tag of every post that is not a member's. No member's tag can equal it (those are hex). */
+export const HOST_DEVICE = 'host';
+
+export interface RoomHubEvents {
+  join: [room: Room, member: Recipient];
+  leave: [room: Room, member: Recipient];
+  message: [room: Room, message: StoredMessage];
+}
+
+export interface RoomHubOptions {
+  store: MessageStore;
+  cork: CorkScope;
+  clock: () => number;
+  logger: Logger;
+  maxCommitBatch: number;
+}
+
+/**
+ * Every room on the host and everything that goes into one: membership, sequence numbers (through
+ * the store), idempotent retries, durable storage in group commits, and fan-out. A member's
+ * connection is one source of posts; the operator, the host itself and feeds are others, all
+ * through `post`. Transport (sockets, frames, HTTP) stays outside.
+ */
+export class RoomHub extends EventEmitter<RoomHubEvents> {
+  readonly #rooms = new Map<string, Room>();
+  /** The other side of `Room.members`, kept in step by `join`/`leave` only. */
+  readonly #joined = new Map<Recipient, Map<string, Room>>();
+  readonly #store: MessageStore;
+  readonly #commit: GroupCommit;
+  readonly #cork: CorkScope;
+  readonly #clock: () => number;
+  readonly #logger: Logger;
+
+  constructor({ store, cork, clock, logger, maxCommitBatch }: RoomHubOptions) {
+    super();
+    this.#store = store;
+    this.#cork = cork;
+    this.#clock = clock;
+    this.#logger = logger;
+    // A batch's callbacks (acks) and broadcasts run in one cork scope: one write per socket per batch.
+    this.#commit = new GroupCommit(store, { maxBatch: maxCommitBatch, around: (run) => cork.run(run) });
+    for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash));
+  }
+
+  get(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
+  /** Every room. */
+  rooms(): Room[] {
+    return [...this.#rooms.values()];
+  }
+
+  /** Every room's info, by name. */
+  list(): RoomInfo[] {
+    return [...this.#rooms.values()]
+      .map((room) => room.info(this.#store.head(room.id)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The room of that name, created (and stored) when it does not exist. */
+  ensure(name: string): Room {
+    const valid = roomName.safeParse(name);
+    if (!valid.success)
+      throw new TypeError(`invalid room name ${JSON.stringify(name)}: ${valid.error.issues[0]?.message}`);
+    let room = this.#rooms.get(name);
+    if (!room) {
+      const record = this.#store.ensureRoom(name, this.#clock());
+      room = new Room(record.id, record.name, record.passwordHash);
+      this.#rooms.set(name, room);
+    }
+    return room;
+  }
+
+  setPasswordHash(room: Room, hash: string | null): void {
+    this.#store.setPasswordHash(room.id, hash);
+    room.passwordHash = hash;
+  }
+
+  head(room: Room): number {
+    return this.#store.head(room.id);
+  }
+
+  // Membership ------------------------------------------------------------------------------------
+
+  /** Rooms `member` is in, by name. */
+  roomsOf(member: Recipient): ReadonlyMap<string, Room> {
+    return this.#joined.get(member) ?? EMPTY;
+  }
+
+  isIn(member: Recipient, room: Room): boolean {
+    return room.members.get(member.id) === member;
+  }
+
+  /** Put `member` in the room and tell the others. False when it was already in (nothing changes). */
+  join(room: Room, member: Recipient): boolean {
+    if (this.isIn(member, room)) return false;
+    room.members.set(member.id, member);
+    let rooms = this.#joined.get(member);
+    if (!rooms) this.#joined.set(member, (rooms = new Map()));
+    rooms.set(room.name, room);
+    this.broadcast(room, { type: 'presence', room: room.name, event: 'join', member: memberOf(member) }, member);
+    this.emit('join', room, member);
+    return true;
+  }
+
+  /** Take `member` out of the room and tell the others. False when it was not in. */
+  leave(room: Room, member: Recipient): boolean {
+    if (!this.isIn(member, room)) return false;
+    room.members.delete(member.id);
+    const rooms = this.#joined.get(member);
+    rooms?.delete(room.name);
+    if (rooms?.size === 0) this.#joined.delete(member);
+    this.broadcast(room, { type: 'presence', room: room.name, event: 'leave', member: memberOf(member) });
+    this.emit('leave', room, member);
+    return true;
+  }
+
+  /** Take `member` out of every room (its connection closed). */
+  leaveAll(member: Recipient): void {
+    for (const room of [...this.roomsOf(member).values()]) this.leave(room, member);
+  }
+
+  /** Tell every room `member` is in that its nickname changed (the member already carries the new one). */
+  renamed(member: Recipient, previousNick: string): void {
+    for (const room of this.roomsOf(member).values()) {
+      this.broadcast(room, {
+        type: 'presence',
+        room: room.name,
+        event: 'nick',
+        member: memberOf(member),
+        previousNick,
+      });
+    }
+  }
+
+  // Traffic ---------------------------------------------------------------------------------------
+
+  /** Send a frame that is not stored (presence, typing) to every member but `except`: encoded once. */
+  broadcast(room: Room, frame: HostFrame, except?: Recipient): void {
+    if (room.members.size === 0 || (room.members.size === 1 && except && this.isIn(except, room))) return;
+    this.#fanOut(room, encodeTextFrame(JSON.stringify(frame)), except);
+  }
+
+  /**
+   * Store a post and broadcast it to the room. The content is checked against its kind's schema
+   * first (a bad post throws, nothing is stored). `done` runs after the commit, before the
+   * broadcast, inside the batch's cork scope: an ack written there reaches its socket in the same
+   * write as the broadcast, ahead of it. A retry of a stored id gets the original's seq and is not
+   * broadcast again.
+   */
+  post(room: Room, post: Post, done?: PostCallback): void {
+    const content = this.check(post.content);
+    const id = post.id ?? randomBytes(12).toString('base64url');
+    const { from } = post;
+    const body = 'body' in content ? content.body : undefined;
+    this.#commit.append(
+      {
+        roomId: room.id,
+        clientId: id,
+        device: from.device,
+        nick: from.nick,
+        source: from.source,
+        kind: content.kind,
+        text: content.text,
+        body: body === undefined ? null : JSON.stringify(body),
+        ts: this.#clock(),
+      },
+      (error, result) => {
+        if (error || !result) {
+          this.#logger.error(`storing a ${content.kind} message in ${room.name} failed: ${error?.message}`);
+          done?.(error ?? new Error('no result'));
+          return;
+        }
+        done?.(null, { ...result, id });
+        if (result.duplicate) return;
+        const message: StoredMessage = {
+          seq: result.seq,
+          id,
+          from: from.source === 'member' ? { nick: from.nick, device: from.device } : from,
+          kind: content.kind,
+          text: content.text,
+          ...(body === undefined ? {} : { body }),
+          ts: result.ts,
+        };
+        if (room.members.size > 0) {
+          this.#fanOut(room, encodeTextFrame(JSON.stringify({ type: 'message', room: room.name, ...message })));
+        }
+        this.emit('message', room, message);
+      },
+    );
+  }
+
+  /** The content as its kind's schema reads it; throws a ZodError naming the bad field. */
+  check(content: MessageContent): MessageContent {
+    return messageKindSchemas[content.kind].parse(content) as MessageContent;
+  }
+
+  /** Up to `limit` messages after `seq` (and before `until`), oldest first. */
+  after(room: Room, seq: number, limit: number, until?: number): Page {
+    return this.#store.after(room.id, seq, limit, until);
+  }
+
+  /** Up to `limit` messages before `seq` (or the newest), oldest first. */
+  before(room: Room, seq: number | undefined, limit: number): Page {
+    return this.#store.before(room.id, seq, limit);
+  }
+
+  search(room: Room, query: string, limit: number): StoredMessage[] {
+    return this.#store.search(room.id, query, limit);
+  }
+
+  /** Store everything pending now (before shutdown). */
+  flush(): void {
+    this.#commit.flush();
+  }
+
+  #fanOut(room: Room, bytes: Buffer, except?: Recipient): void {
+    this.#cork.run(() => {
+      for (const member of room.members.values()) if (member !== except) member.deliver(bytes);
+    });
+  }
+}
+
+const EMPTY: ReadonlyMap<string, Room> = new Map();
+
+function memberOf(member: Recipient) {
+  return { id: member.id, nick: member.nick };
+}

@@ -1,0 +1,36 @@
+import type { Member, RoomInfo } from '../../../shared/protocol/index.ts';
+
+/** Whatever the hub delivers room traffic to: a member's connection, in practice. */
+export interface Recipient {
+  /** Public member id, fresh per connection. */
+  readonly id: string;
+  readonly nick: string;
+  /** Write one already-encoded WebSocket frame. */
+  deliver(frame: Buffer): void;
+}
+
+/** A room: its stored identity and who is in it now. Only the hub changes `members`. */
+export class Room {
+  readonly id: number;
+  readonly name: string;
+  passwordHash: string | null;
+  readonly members = new Map<string, Recipient>();
+
+  constructor(id: number, name: string, passwordHash: string | null) {
+    this.id = id;
+    this.name = name;
+    this.passwordHash = passwordHash;
+  }
+
+  get locked(): boolean {
+    return this.passwordHash !== null;
+  }
+
+  memberList(): Member[] {
+    return [...this.members.values()].map((m) => ({ id: m.id, nick: m.nick }));
+  }
+
+  info(head: number): RoomInfo {
+    return { name: this.name, head, members: this.members.size, locked: this.locked };
+  }
+}

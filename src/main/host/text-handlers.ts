@@ -1,0 +1,200 @@
+import {
+  CLOSE_CODES,
+  DEFAULT_SEARCH_RESULTS,
+  MAX_PAGE_SIZE,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOLS,
+  type ClientFrameOf,
+  type ClientFrameType,
+} from '../../shared/protocol/index.ts';
+import type { HostContext } from './host-context.ts';
+import type { Room } from './rooms/room.ts';
+import { sendError, type ErrorExtra } from './send-error.ts';
+import { deviceTagOf, type Session } from './session.ts';
+
+/** Handles one decoded text frame of type T. The dispatch table below has one per client frame type. */
+type Handler<T extends ClientFrameType> = (
+  ctx: HostContext,
+  session: Session,
+  frame: ClientFrameOf<T>,
+) => void | Promise<void>;
+
+/** The joined room a frame names, or an error back to the client and undefined. */
+function joinedRoom(ctx: HostContext, session: Session, room: string, extra: ErrorExtra): Room | undefined {
+  const joined = ctx.hub.roomsOf(session).get(room);
+  if (!joined) sendError(session, 'not_joined', { ...extra, room });
+  return joined;
+}
+
+const hello: Handler<'hello'> = (ctx, session, frame) => {
+  if (session.greeted) return sendError(session, 'already_greeted');
+  if (!SUPPORTED_PROTOCOLS.includes(frame.protocol)) {
+    sendError(
+      session,
+      'unsupported_protocol',
+      {},
+      `protocol ${frame.protocol} is not supported; this host speaks ${SUPPORTED_PROTOCOLS.join(', ')}`,
+    );
+    session.ws.close(CLOSE_CODES.unsupportedProtocol, 'unsupported protocol');
+    return;
+  }
+  session.greeted = true;
+  clearTimeout(session.helloTimer); // one timer less per idle connection
+  session.helloTimer = undefined;
+  session.nick = frame.nick;
+  session.deviceId = frame.deviceId;
+  session.deviceTag = deviceTagOf(frame.deviceId);
+  if (Object.keys(frame.have).length > 0) session.have = frame.have;
+  const { limits } = ctx;
+  session.send({
+    type: 'welcome',
+    protocol: PROTOCOL_VERSION,
+    host: ctx.identity,
+    member: session.id,
+    device: session.deviceTag,
+    limits: {
+      maxFrameBytes: limits.maxFrameBytes,
+      maxChunkBytes: limits.maxChunkBytes,
+      ratePerSecond: limits.ratePerSecond,
+      rateBurst: limits.rateBurst,
+      textBytesPerSecond: limits.textBytesPerSecond,
+      binaryBytesPerSecond: limits.binaryBytesPerSecond,
+      historyPageSize: limits.historyPageSize,
+      heartbeatIntervalMs: limits.heartbeatIntervalMs,
+    },
+    rooms: ctx.roomInfos(),
+    time: ctx.clock(),
+  });
+};
+
+const rooms: Handler<'rooms'> = (ctx, session, frame) => {
+  session.send({ type: 'rooms', ref: frame.ref, rooms: ctx.roomInfos() });
+};
+
+const join: Handler<'join'> = (ctx, session, frame) => {
+  const room = ctx.hub.get(frame.room);
+  if (!room) return sendError(session, 'room_not_found', { ref: frame.ref, room: frame.room });
+  // Open rooms and rejoins are admitted at once, so a frame right behind the join finds it done.
+  if (ctx.hub.isIn(session, room)) return admit(ctx, session, room, frame);
+  // Joins still checking a password count against the cap, so concurrent joins cannot pass it.
+  if (ctx.hub.roomsOf(session).size + session.pendingJoinCount >= ctx.limits.maxRoomsPerConnection) {
+    return sendError(session, 'too_many_rooms', { ref: frame.ref, room: room.name });
+  }
+  if (!room.locked) return admit(ctx, session, room, frame);
+  session.pendingJoins.add(room.name);
+  return ctx.access
+    .check(session.address, room, frame)
+    .then((refusal) => {
+      if (refusal) {
+        const { code, message, ...extra } = refusal;
+        return sendError(session, code, { ref: frame.ref, room: room.name, ...extra }, message);
+      }
+      if (session.open) admit(ctx, session, room, frame);
+    })
+    .finally(() => session.pendingJoins.delete(room.name));
+};
+
+/** Put the session in the room, reply `joined`, and send the first page it missed. */
+function admit(ctx: HostContext, session: Session, room: Room, frame: ClientFrameOf<'join'>): void {
+  const head = ctx.hub.head(room);
+  ctx.hub.join(room, session); // tells the others; a rejoin changes nothing
+  // The member list includes the joiner; presence that follows it is news.
+  session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList() });
+  // hello.have speaks for the first join of a room only; later joins say `since` themselves.
+  const since = frame.since ?? session.have?.[room.name];
+  if (session.have) {
+    delete session.have[room.name];
+    if (Object.keys(session.have).length === 0) session.have = undefined;
+  }
+  if (since !== undefined && since < head) {
+    // Bounded by head: what comes later arrives live as `message`, so nothing is sent twice.
+    const limit = Math.min(ctx.limits.historyPageSize, MAX_PAGE_SIZE);
+    const page = ctx.hub.after(room, since, limit, head + 1);
+    session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
+  }
+}
+
+const leave: Handler<'leave'> = (ctx, session, frame) => {
+  const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
+  if (!room) return;
+  ctx.hub.leave(room, session);
+  session.send({ type: 'left', ref: frame.ref, room: room.name });
+};
+
+const nick: Handler<'nick'> = (ctx, session, frame) => {
+  const previousNick = session.nick;
+  if (previousNick === frame.nick) return;
+  session.nick = frame.nick;
+  ctx.hub.renamed(session, previousNick);
+};
+
+const typing: Handler<'typing'> = (ctx, session, frame) => {
+  const room = joinedRoom(ctx, session, frame.room, {});
+  if (!room) return;
+  ctx.hub.broadcast(
+    room,
+    { type: 'typing', room: room.name, member: session.id, nick: session.nick, active: frame.active },
+    session,
+  );
+};
+
+const send: Handler<'send'> = (ctx, session, frame) => {
+  const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref, id: frame.id });
+  if (!room) return;
+  ctx.hub.post(
+    room,
+    {
+      content: { kind: 'text', text: frame.text },
+      from: { nick: session.nick, device: session.deviceTag, source: 'member' },
+      id: frame.id,
+    },
+    (error, result) => {
+      if (error || !result) return sendError(session, 'storage_failed', { ref: frame.ref, room: room.name, id: frame.id });
+      session.send({
+        type: 'ack',
+        ref: frame.ref,
+        room: room.name,
+        id: frame.id,
+        seq: result.seq,
+        ts: result.ts,
+        duplicate: result.duplicate,
+      });
+    },
+  );
+};
+
+const history: Handler<'history'> = (ctx, session, frame) => {
+  const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
+  if (!room) return;
+  const limit = Math.min(frame.limit ?? ctx.limits.historyPageSize, MAX_PAGE_SIZE);
+  const page =
+    frame.after !== undefined
+      ? ctx.hub.after(room, frame.after, limit, frame.before)
+      : ctx.hub.before(room, frame.before, limit);
+  session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
+};
+
+const search: Handler<'search'> = (ctx, session, frame) => {
+  const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
+  if (!room) return;
+  const messages = ctx.hub.search(room, frame.query, frame.limit ?? DEFAULT_SEARCH_RESULTS);
+  session.send({ type: 'results', ref: frame.ref, room: room.name, query: frame.query, messages });
+};
+
+const ping: Handler<'ping'> = (ctx, session, frame) => {
+  session.send({ type: 'pong', ref: frame.ref, t: frame.t, time: ctx.clock() });
+};
+
+/** One handler per client frame type: adding a type to the protocol without a handler fails to compile. */
+export const textHandlers: { [T in ClientFrameType]: Handler<T> } = {
+  hello,
+  rooms,
+  join,
+  leave,
+  nick,
+  typing,
+  send,
+  history,
+  search,
+  ping,
+};
