@@ -37,7 +37,26 @@ const forbid = {
     message: 'Nothing imports the preload; the renderer reaches it as `window.tincan`.',
   },
   renderer: { regex: '(^|/)renderer(/|$)', message: 'Only the renderer build includes renderer code.' },
+  glue: {
+    regex: '^(\\.\\./)+(index|ipc|window|services|desktop|app-protocol|csp|renderer-location)\\.ts$',
+    message: 'Services run without Electron: they must not import the Electron glue in src/main/*.ts.',
+  },
 };
+
+/** Folders of src/main that are services (plus the headless composition root, cli/). */
+const services = ['host', 'store', 'discovery', 'settings', 'host-control', 'discovery-control', 'cli'];
+
+/**
+ * A service reaches another only through its public entry (`<service>/index.ts`), never its
+ * internals. Relative imports inside a service never name its own folder, so one pattern per
+ * other service is enough.
+ * @param {string} self
+ * @returns {Pattern}
+ */
+const internalsOfOthers = (self) => ({
+  regex: `^(\\.\\./)+(${services.filter((s) => s !== self).join('|')})/(?!index\\.ts$)`,
+  message: 'Import another service through its index.ts, not its internals.',
+});
 
 /** @param {Pattern[]} patterns */
 const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
@@ -80,18 +99,11 @@ export default defineConfig([
     files: ['src/main/**'],
     rules: restrict([forbid.preload, forbid.renderer]),
   },
-  {
-    name: 'tincan/layer/services',
-    files: [
-      'src/main/host/**',
-      'src/main/store/**',
-      'src/main/discovery/**',
-      'src/main/settings/**',
-      'src/main/host-control/**',
-      'src/main/discovery-control/**',
-    ],
-    rules: restrict([forbid.electronValue, forbid.preload, forbid.renderer]),
-  },
+  ...services.map((service) => ({
+    name: `tincan/layer/services/${service}`,
+    files: [`src/main/${service}/**`],
+    rules: restrict([forbid.electronValue, forbid.preload, forbid.renderer, forbid.glue, internalsOfOthers(service)]),
+  })),
   {
     name: 'tincan/layer/bridge',
     files: ['src/preload/**'],

@@ -4,10 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInvite } from '../discovery/invite.ts';
-import { startDiscoveryForHost, type HostDiscovery } from '../discovery/host-discovery.ts';
-import { BEACON_PORT } from '../discovery/advert.ts';
-import { chooseInterfaces, rankInterfaces } from '../discovery/interfaces.ts';
+import {
+  BEACON_PORT,
+  chooseInterfaces,
+  createInvite,
+  rankInterfaces,
+  startDiscoveryForHost,
+  type HostDiscovery,
+} from '../discovery/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
 import type { Logger } from '../logger.ts';

@@ -9,7 +9,13 @@ export {
   type DiscoveredHost,
   type DiscoveryChange,
 } from './discovery.ts';
-export { advertOf, startDiscoveryForHost, type HostDiscovery, type HostDiscoveryOptions } from './host-discovery.ts';
+export {
+  advertOf,
+  startDiscoveryForHost,
+  type DiscoverableHost,
+  type HostDiscovery,
+  type HostDiscoveryOptions,
+} from './host-discovery.ts';
 export * from './interfaces.ts';
 export { createInvite, inviteAddresses, type CreatedInvite, type InviteOptions } from './invite.ts';
 export { MdnsAnnouncer } from './mdns-announcer.ts';

@@ -1,11 +1,13 @@
-import { BEACON_INTERVAL_MS } from '../discovery/advert.ts';
 import {
+  BEACON_INTERVAL_MS,
+  chooseInterfaces,
+  rankInterfaces,
   startDiscoveryForHost,
   type DiscoverableHost,
   type HostDiscovery,
   type HostDiscoveryOptions,
-} from '../discovery/host-discovery.ts';
-import { chooseInterfaces, rankInterfaces, type LanInterface } from '../discovery/interfaces.ts';
+  type LanInterface,
+} from '../discovery/index.ts';
 import type { Logger } from '../logger.ts';
 
 /** What the host is announced on now. */

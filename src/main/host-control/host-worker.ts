@@ -1,8 +1,7 @@
 // The host's thread: runs one HostServer off the main thread, so SQLite commits and socket work never
 // stall the desktop app's UI. Driven by HostController through the messages in worker-messages.ts.
 import { parentPort } from 'node:worker_threads';
-import { createInvite } from '../discovery/invite.ts';
-import { rankInterfaces } from '../discovery/interfaces.ts';
+import { createInvite, rankInterfaces } from '../discovery/index.ts';
 import { HostServer } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';

@@ -21,7 +21,12 @@ import {
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
 import { openDatabase, MessageStore } from '../store/index.ts';
-import { DEFAULT_JOIN_TOKEN_TTL_MS, issueJoinToken, joinTokenSecret, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';
+import {
+  DEFAULT_JOIN_TOKEN_TTL_MS,
+  issueJoinToken,
+  joinTokenSecret,
+  MAX_JOIN_TOKEN_TTL_MS,
+} from './auth/join-token.ts';
 import { hashPassword } from './auth/password.ts';
 import { PasswordBackoff } from './auth/password-backoff.ts';
 import { RoomAccess } from './auth/room-access.ts';
@@ -234,7 +239,8 @@ export class HostServer {
   async announce(text: string, options: AnnounceOptions = {}): Promise<Announced[]> {
     const nick = nickname.parse(options.nick ?? (this.options.hostName.slice(0, 32).trim() || 'host'));
     const targets = options.room === undefined ? this.#hub.rooms() : [this.#hub.get(options.room)];
-    if (targets.some((room) => room === undefined)) throw new RangeError(`no room named ${JSON.stringify(options.room)}`);
+    if (targets.some((room) => room === undefined))
+      throw new RangeError(`no room named ${JSON.stringify(options.room)}`);
     const content = { kind: 'announcement', text, body: { level: options.level ?? 'info' } } as const;
     // Checked once up front, so a bad text fails whole instead of after some rooms stored it.
     this.#hub.check(content);
@@ -243,7 +249,9 @@ export class HostServer {
       (room) =>
         new Promise<Announced>((resolve, reject) =>
           this.#hub.post(room!, { content, from }, (error, result?: PostResult) =>
-            error || !result ? reject(error ?? new Error('not stored')) : resolve({ room: room!.name, seq: result.seq }),
+            error || !result
+              ? reject(error ?? new Error('not stored'))
+              : resolve({ room: room!.name, seq: result.seq }),
           ),
         ),
     );
@@ -320,7 +328,8 @@ export class HostServer {
         session,
         frame,
       );
-      if (pending instanceof Promise) pending.catch((error: unknown) => this.#internalError(session, frame.type, error, refOf(frame)));
+      if (pending instanceof Promise)
+        pending.catch((error: unknown) => this.#internalError(session, frame.type, error, refOf(frame)));
     } catch (error) {
       this.#internalError(session, frame.type, error, refOf(frame));
     }
@@ -342,7 +351,8 @@ export class HostServer {
     }
     try {
       const pending = handler(this.#context, session, frame);
-      if (pending instanceof Promise) pending.catch((error: unknown) => this.#internalError(session, 'binary', error, { id }));
+      if (pending instanceof Promise)
+        pending.catch((error: unknown) => this.#internalError(session, 'binary', error, { id }));
     } catch (error) {
       this.#internalError(session, 'binary', error, { id });
     }
@@ -422,7 +432,8 @@ function closeUngreeted(session: Session): void {
 }
 
 function onSlowConsumer(logger: HostServer['options']['logger']) {
-  return (slow: Session) => logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
+  return (slow: Session) =>
+    logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
 }
 
 /**

@@ -3,7 +3,14 @@ export { HostServer, type Announced, type AnnounceOptions, type RoomSettings } f
 export type { BinaryHandler } from './binary-handlers.ts';
 export type { HostContext } from './host-context.ts';
 export { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from './options.ts';
-export { HOST_DEVICE, RoomHub, type Post, type PostAuthor, type PostCallback, type PostResult } from './rooms/room-hub.ts';
+export {
+  HOST_DEVICE,
+  RoomHub,
+  type Post,
+  type PostAuthor,
+  type PostCallback,
+  type PostResult,
+} from './rooms/room-hub.ts';
 export type { Recipient, Room } from './rooms/room.ts';
 export { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from './lan-addresses.ts';
 export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';

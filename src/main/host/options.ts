@@ -4,7 +4,6 @@ import { DEFAULT_LIMITS, type Limits } from '../../shared/protocol/index.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Durability } from '../store/index.ts';
 
-
 export interface HostOptions {
   /** TCP port; 0 picks a free one. Default 0. */
   port?: number;

@@ -149,7 +149,8 @@ const send: Handler<'send'> = (ctx, session, frame) => {
       id: frame.id,
     },
     (error, result) => {
-      if (error || !result) return sendError(session, 'storage_failed', { ref: frame.ref, room: room.name, id: frame.id });
+      if (error || !result)
+        return sendError(session, 'storage_failed', { ref: frame.ref, room: room.name, id: frame.id });
       session.send({
         type: 'ack',
         ref: frame.ref,

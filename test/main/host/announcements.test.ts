@@ -59,7 +59,13 @@ describe('HostServer.announce: operator announcements through the hub', () => {
       back.send({ type: 'join', room: 'general', ref: 'j' });
       const page = await back.next('history');
       expect(page.messages).toMatchObject([
-        { seq: 2, kind: 'announcement', text: 'While you were out', body: { level: 'info' }, from: { source: 'operator' } },
+        {
+          seq: 2,
+          kind: 'announcement',
+          text: 'While you were out',
+          body: { level: 'info' },
+          from: { source: 'operator' },
+        },
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,13 @@ describe('binary frames: dispatch by type byte', () => {
     h = await startHost();
     const seen: { type: number; id: string; offset: number; payload: number[]; member: string }[] = [];
     h.host.handleBinary(BINARY_TYPES.fileChunk, (_ctx, session, f: BinaryFrame) => {
-      seen.push({ type: f.type, id: binaryIdHex(f.id), offset: f.offset, payload: [...f.payload], member: session.nick });
+      seen.push({
+        type: f.type,
+        id: binaryIdHex(f.id),
+        offset: f.offset,
+        payload: [...f.payload],
+        member: session.nick,
+      });
       session.send({ type: 'pong', t: f.offset, time: 1 }); // reply through the session, as a handler would
     });
     const c = await h.client('ann');

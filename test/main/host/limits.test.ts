@@ -113,7 +113,13 @@ describe('HostServer limits, each at its edge', () => {
 
   it('slow consumer: a member that stops reading is dropped at maxBufferedBytes; the others get everything', async () => {
     h = await startHost({
-      limits: { maxBufferedBytes: 256 * 1024, ratePerSecond: 1e6, rateBurst: 1e6, textBytesPerSecond: 1e9, textBytesBurst: 1e9 },
+      limits: {
+        maxBufferedBytes: 256 * 1024,
+        ratePerSecond: 1e6,
+        rateBurst: 1e6,
+        textBytesPerSecond: 1e9,
+        textBytesBurst: 1e9,
+      },
     });
     const writer = await h.joined('general', 'writer');
     const reader = await h.joined('general', 'reader');

@@ -48,14 +48,17 @@ export class RoomAccess {
     if (wait > 0) return { code: 'auth_backoff', retryAfterMs: wait };
     // An invite's join token stands in for the password; a bad one counts as a wrong password.
     const tokenCheck =
-      token === undefined ? undefined : verifyJoinToken(joinTokenSecret(this.#secrets), room.name, token, hash, this.#clock());
+      token === undefined
+        ? undefined
+        : verifyJoinToken(joinTokenSecret(this.#secrets), room.name, token, hash, this.#clock());
     if (tokenCheck === 'ok' || (password !== undefined && (await verifyPassword(password, hash)))) {
       this.#backoff.succeeded(key);
       return null;
     }
     this.#backoff.failed(key, this.#clock());
     const refusal: AccessRefusal = { code: 'wrong_password', retryAfterMs: this.#backoff.waitFor(key, this.#clock()) };
-    if (password === undefined) refusal.message = `The join token is ${tokenCheck === 'expired' ? 'expired' : 'not valid'}.`;
+    if (password === undefined)
+      refusal.message = `The join token is ${tokenCheck === 'expired' ? 'expired' : 'not valid'}.`;
     return refusal;
   }
 }

@@ -29,7 +29,13 @@ class Inbox implements Recipient {
 
 function setup() {
   const store = new MessageStore(openDatabase({ path: ':memory:' }));
-  const hub = new RoomHub({ store, cork: new CorkScope(), clock: () => 1000, logger: silentLogger, maxCommitBatch: 100 });
+  const hub = new RoomHub({
+    store,
+    cork: new CorkScope(),
+    clock: () => 1000,
+    logger: silentLogger,
+    maxCommitBatch: 100,
+  });
   return { store, hub, room: hub.ensure('general') };
 }
 
@@ -92,9 +98,15 @@ describe('RoomHub', () => {
   it('gives dense sequence numbers in order of posting, across sources', async () => {
     const { hub, room } = setup();
     const results = await Promise.all([
-      posted(hub, room, { content: { kind: 'text', text: 'one' }, from: { nick: 'ann', device: 'aaaa', source: 'member' } }),
+      posted(hub, room, {
+        content: { kind: 'text', text: 'one' },
+        from: { nick: 'ann', device: 'aaaa', source: 'member' },
+      }),
       posted(hub, room, { content: { kind: 'announcement', text: 'two', body: { level: 'info' } }, from: operator }),
-      posted(hub, room, { content: { kind: 'text', text: 'three' }, from: { nick: 'bo', device: 'bbbb', source: 'member' } }),
+      posted(hub, room, {
+        content: { kind: 'text', text: 'three' },
+        from: { nick: 'bo', device: 'bbbb', source: 'member' },
+      }),
     ]);
     expect(results.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(hub.after(room, 0, 10).messages.map((m) => m.text)).toEqual(['one', 'two', 'three']);
@@ -116,7 +128,10 @@ describe('RoomHub', () => {
     const { hub, room } = setup();
     expect(() => hub.post(room, { content: { kind: 'text', text: ' ' }, from: operator })).toThrow();
     expect(() =>
-      hub.post(room, { content: { kind: 'announcement', text: 'x'.repeat(2001), body: { level: 'info' } }, from: operator }),
+      hub.post(room, {
+        content: { kind: 'announcement', text: 'x'.repeat(2001), body: { level: 'info' } },
+        from: operator,
+      }),
     ).toThrow();
     expect(hub.head(room)).toBe(0);
   });
