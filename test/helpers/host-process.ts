@@ -16,9 +16,12 @@ export interface HostProcess {
  * URL. With `--no-discovery`: tests must not announce on the machine's real network (the discovery
  * tests run the CLI in network namespaces instead).
  */
-export function spawnHost(args: string[]): Promise<HostProcess> {
+export function spawnHost(
+  args: string[],
+  { stdin = 'ignore' }: { stdin?: 'ignore' | 'pipe' } = {},
+): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, '--no-discovery', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';

@@ -15,6 +15,7 @@ import {
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
+import { attachOperatorConsole } from './operator-console.ts';
 
 const logger: Logger = {
   info: (m) => console.log(m),
@@ -89,7 +90,7 @@ async function start(config: CliConfig): Promise<{ host: HostServer; discovery: 
       `  ${httpUrl(a.address, host.port)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
     );
   }
-  console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host`);
+  console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host  ·  type help for operator commands`);
   const discovery = config.discovery ? await announce(host, config) : undefined;
   if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');
   printInvites(host);
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
         },
       );
   };
+  attachOperatorConsole(host, process.stdin, process.stdout);
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
