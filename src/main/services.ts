@@ -98,6 +98,7 @@ export function createIpcServices({
       return run;
     },
     createInvite: ({ room }) => host.createInvite(room),
+    postAnnouncement: (announcement) => host.postAnnouncement(announcement),
   };
 }
 

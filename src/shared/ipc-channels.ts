@@ -18,6 +18,7 @@ export const IPC_CHANNEL_NAMES = {
   listInterfaces: 'discovery:interfaces',
   runDiagnostics: 'discovery:diagnose',
   createInvite: 'host:create-invite',
+  postAnnouncement: 'host:post-announcement',
 } as const;
 
 /** Event channels (main → renderer), by the bridge function that subscribes to them. */

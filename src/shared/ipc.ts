@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { parseHostAddress } from './host-address.ts';
 import { IPC_CHANNEL_NAMES as C, IPC_EVENT_NAMES as E } from './ipc-channels.ts';
-import { deviceId, nickname, plainText, roomInfo, roomName, timestamp } from './protocol/index.ts';
+import {
+  announcementLevel,
+  deviceId,
+  messageKindSchemas,
+  nickname,
+  plainText,
+  roomInfo,
+  roomName,
+  timestamp,
+} from './protocol/index.ts';
 
 /**
  * The IPC contract between the renderer (through the preload) and the main process: one list of
@@ -113,6 +122,16 @@ export const inviteLink = z.object({
   expiresAt: timestamp.nullable(),
 });
 
+/** An announcement from the operator of this app's host: to one room, or to every room. */
+export const announcementRequest = z.object({
+  text: messageKindSchemas.announcement.shape.text,
+  level: announcementLevel,
+  room: roomName.optional(),
+});
+
+/** Where it was stored. */
+export const announcementResult = z.array(z.object({ room: roomName, seq: z.int().min(1) })).max(1000);
+
 export const startHostingOptions = z.object({
   port: z.int().min(0).max(65535).optional(),
   rooms: z.array(hostedRoom).min(1).max(64),
@@ -136,6 +155,7 @@ export const IPC_CHANNELS = {
     result: diagnosticsReport,
   },
   createInvite: { channel: C.createInvite, args: z.tuple([z.object({ room: roomName })]), result: inviteLink },
+  postAnnouncement: { channel: C.postAnnouncement, args: z.tuple([announcementRequest]), result: announcementResult },
 } as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */
@@ -144,6 +164,8 @@ export const IPC_EVENTS = {
   onDiscoveredHosts: { channel: E.onDiscoveredHosts, payload: z.array(discoveredHost) },
 } as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 
+export type AnnouncementRequest = z.infer<typeof announcementRequest>;
+export type AnnouncementResult = z.infer<typeof announcementResult>;
 export type IpcAction = keyof typeof IPC_CHANNELS;
 export type IpcArgs<A extends IpcAction> = z.infer<(typeof IPC_CHANNELS)[A]['args']>;
 export type IpcResult<A extends IpcAction> = z.infer<(typeof IPC_CHANNELS)[A]['result']>;

@@ -71,6 +71,7 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     listInterfaces: vi.fn(() => [eth0]),
     runDiagnostics: vi.fn(async () => report),
     createInvite: vi.fn(async () => invite),
+    postAnnouncement: vi.fn(async () => [{ room: 'general', seq: 7 }]),
   };
 }
 
@@ -114,6 +115,22 @@ describe('registerIpcHandlers', () => {
     await expect(call('settings:get')).resolves.toEqual(stored);
     await expect(call('desktop:open-external', 'https://example.com/')).resolves.toBeUndefined();
     expect(services.openExternal).toHaveBeenCalledWith('https://example.com/');
+  });
+
+  it('posts announcements with a valid text and level only', async () => {
+    const announcement = { text: 'Back at 2', level: 'warning', room: 'general' };
+    await expect(call('host:post-announcement', announcement)).resolves.toEqual([{ room: 'general', seq: 7 }]);
+    expect(services.postAnnouncement).toHaveBeenCalledWith(announcement);
+    for (const bad of [
+      { text: '   ', level: 'info' },
+      { text: 'x'.repeat(2001), level: 'info' },
+      { text: 'hi', level: 'shout' },
+      { text: 'hi', level: 'info', room: ' padded' },
+    ]) {
+      await expect(call('host:post-announcement', bad)).rejects.toThrow();
+    }
+    expect(services.postAnnouncement).toHaveBeenCalledTimes(1);
+    expect(await call('host:post-announcement', { text: 'x'.repeat(2000), level: 'info' })).toBeTruthy();
   });
 
   it('runs the discovery and invite channels', async () => {

@@ -276,6 +276,33 @@ describe('discovery services', () => {
   });
 });
 
+describe('announcement service', () => {
+  it('refuses when not hosting, and posts into the running host where members see it', async () => {
+    await expect(services.postAnnouncement({ text: 'hi', level: 'info' })).rejects.toThrow(
+      'The host is not running: start hosting first',
+    );
+    const { port } = await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    await expect(services.postAnnouncement({ text: 'hi', level: 'info', room: 'lab' })).rejects.toThrow(
+      'Could not post the announcement: no room named "lab"',
+    );
+    const client = await TestClient.greeted(`ws://127.0.0.1:${port}/ws`, 'cy');
+    try {
+      client.send({ type: 'join', room: 'general' });
+      await client.next('joined');
+      const stored = await services.postAnnouncement({ text: 'Pizza in the kitchen', level: 'info' });
+      expect(IPC_CHANNELS.postAnnouncement.result.safeParse(stored).success).toBe(true);
+      expect(stored).toEqual([{ room: 'general', seq: 1 }]);
+      expect(await client.next('message')).toMatchObject({
+        kind: 'announcement',
+        text: 'Pizza in the kitchen',
+        from: { source: 'operator', device: 'host' },
+      });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('invite services', () => {
   it('refuse when not hosting, and for a room the host does not have', async () => {
     await expect(services.createInvite({ room: 'general' })).rejects.toThrow(

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { HostedRoom, HostStatus } from '../../shared/ipc.ts';
+import type { AnnouncementRequest, AnnouncementResult, HostedRoom, HostStatus } from '../../shared/ipc.ts';
 import { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -170,6 +170,21 @@ export class HostController {
       if (snapshot) this.#running(snapshot);
       if (!invite) throw new Error('the host made no invite');
       return invite;
+    });
+  }
+
+  /**
+   * Posts an operator announcement into one room or every room of the running host (stored, so members
+   * who are away get it on resume). Rejects, in words for people, when the host is not running, the
+   * room does not exist, or the text is not allowed.
+   */
+  postAnnouncement(announcement: AnnouncementRequest): Promise<AnnouncementResult> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot, announced } = await this.#request({ type: 'post-announcement', announcement });
+      if (snapshot) this.#running(snapshot);
+      if (!announced) throw new Error('the host stored no announcement');
+      return announced;
     });
   }
 

@@ -2,7 +2,8 @@
 // stall the desktop app's UI. Driven by HostController through the messages in worker-messages.ts.
 import { parentPort } from 'node:worker_threads';
 import { createInvite, rankInterfaces } from '../discovery/index.ts';
-import { HostServer } from '../host/index.ts';
+import { HostServer, type Announced } from '../host/index.ts';
+import type { AnnouncementRequest } from '../../shared/ipc.ts';
 import type { Logger } from '../logger.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
 import {
@@ -97,10 +98,22 @@ async function start(config: WorkerHostConfig): Promise<WorkerSnapshot> {
   return snapshot(server);
 }
 
-type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite };
+type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite; announced?: Announced[] };
 
 async function handle(request: WorkerRequest): Promise<Answer> {
-  return request.type === 'create-invite' ? inviteAnswer(request.room) : { snapshot: await update(request) };
+  if (request.type === 'create-invite') return inviteAnswer(request.room);
+  if (request.type === 'post-announcement') return announcementAnswer(request.announcement);
+  return { snapshot: await update(request) };
+}
+
+async function announcementAnswer({ text, level, room }: AnnouncementRequest): Promise<Answer> {
+  const server = host ?? refuse('The host is not running: start hosting first');
+  try {
+    const announced = await server.announce(text, { level, ...(room === undefined ? {} : { room }) });
+    return { snapshot: snapshot(server), announced };
+  } catch (error) {
+    refuse(`Could not post the announcement: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function inviteAnswer(room: string): Answer {
@@ -108,7 +121,9 @@ function inviteAnswer(room: string): Answer {
   return { snapshot: snapshot(server), invite: invite(server, room) };
 }
 
-async function update(request: Exclude<WorkerRequest, { type: 'create-invite' }>): Promise<WorkerSnapshot | null> {
+async function update(
+  request: Exclude<WorkerRequest, { type: 'create-invite' | 'post-announcement' }>,
+): Promise<WorkerSnapshot | null> {
   switch (request.type) {
     case 'start':
       return start(request.config);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostedRoom, interfaceName } from '../../shared/ipc.ts';
+import { announcementRequest, announcementResult, hostedRoom, interfaceName } from '../../shared/ipc.ts';
 import { roomInfo, roomName } from '../../shared/protocol/index.ts';
 
 /**
@@ -31,6 +31,8 @@ export const workerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('announce'), id: requestId, interfaces: z.array(interfaceName).max(16) }),
   /** An invite link to a room; the answer carries `invite`. */
   z.object({ type: z.literal('create-invite'), id: requestId, room: roomName }),
+  /** Post an operator announcement; the answer carries `announced`. */
+  z.object({ type: z.literal('post-announcement'), id: requestId, announcement: announcementRequest }),
   z.object({ type: z.literal('stop'), id: requestId }),
 ]);
 
@@ -62,6 +64,7 @@ export const workerMessage = z.discriminatedUnion('type', [
     id: requestId,
     snapshot: workerSnapshot.nullable(),
     invite: workerInvite.optional(),
+    announced: announcementResult.optional(),
   }),
   z.object({ type: z.literal('failed'), id: requestId, error: workerFailure }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
