@@ -4,13 +4,16 @@ import { flushSync, mount } from 'svelte';
 import '../../src/renderer/src/app.css';
 import MessageList from '../../src/renderer/src/components/MessageList.svelte';
 import { RoomState } from '../../src/renderer/src/lib/chat/room-state.svelte.ts';
-import { Locale } from '../../src/renderer/src/lib/i18n/locale.svelte.ts';
+import { env } from './env.ts';
 import type { StoredMessage } from '../../src/shared/protocol/index.ts';
 import PlainList from './PlainList.svelte';
+import TanstackList from './TanstackList.svelte';
+import VirtuaList from './VirtuaList.svelte';
 import type { RendererResult } from './result.ts';
 
 const params = new URLSearchParams(location.search);
-const mode = params.get('mode') === 'plain' ? 'plain' : 'virtual';
+const MODES = ['virtual', 'plain', 'virtua', 'tanstack'] as const;
+const mode = MODES.find((m) => m === params.get('mode')) ?? 'virtual';
 const count = Number(params.get('count') ?? 100_000);
 const streamMs = Number(params.get('streamMs') ?? 5000);
 
@@ -26,8 +29,11 @@ const words = [
   'ok',
   'https://example.com/x',
 ];
+/** Rows of varied height: one line mostly, some of several lines, some with a word too long to fit. */
 function message(seq: number): StoredMessage {
-  const text = Array.from({ length: 4 + (seq % 17) }, (_, i) => words[(seq * 7 + i) % words.length]).join(' ');
+  let text = Array.from({ length: 4 + (seq % 17) }, (_, i) => words[(seq * 7 + i) % words.length]).join(' ');
+  if (seq % 5 === 0) text += '\nsecond line\nthird line';
+  if (seq % 11 === 0) text += ' ' + 'x'.repeat(300);
   return {
     seq,
     id: `m${seq}`,
@@ -48,7 +54,6 @@ new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe(
 const nextFrame = () =>
   new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 const target = document.getElementById('app')!;
-const t = new Locale().t;
 
 const start = performance.now();
 if (mode === 'virtual') {
@@ -57,16 +62,18 @@ if (mode === 'virtual') {
     props: {
       room,
       myDevice: 'me',
-      myNick: 'me',
       outgoing: [],
       online: true,
-      t,
-      onOpenLink: () => {},
+      env,
       onLoadOlder: () => {},
       onRetry: () => {},
       onDiscard: () => {},
     },
   });
+} else if (mode === 'virtua') {
+  mount(VirtuaList, { target, props: { room } });
+} else if (mode === 'tanstack') {
+  mount(TanstackList, { target, props: { room } });
 } else {
   mount(PlainList, { target, props: { room } });
 }
@@ -76,9 +83,20 @@ const firstFrameMs = performance.now() - start;
 const domNodes = document.querySelectorAll('*').length;
 longTasks.length = 0;
 
-// 100 messages per second arrive while the list follows the bottom.
+// 100 messages per second arrive while the list follows the bottom. Every frame, the gap between
+// the newest row and the bottom of the viewport is sampled: a list that follows keeps it near 0.
+const viewport = document.querySelector<HTMLElement>('.viewport')!;
+const gap = () => Math.max(0, viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight);
+let maxGapPx = 0;
+let sampling = true;
+const sample = () => {
+  maxGapPx = Math.max(maxGapPx, gap());
+  if (sampling) requestAnimationFrame(sample);
+};
 let seq = count;
 let arrivals = 0;
+await nextFrame();
+requestAnimationFrame(sample);
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     room.insert([message(++seq)]);
@@ -90,6 +108,9 @@ await new Promise<void>((resolve) => {
   }, streamMs);
 });
 await nextFrame();
+await nextFrame();
+sampling = false;
+const endGapPx = gap();
 
 const result: RendererResult = {
   mode,
@@ -99,5 +120,7 @@ const result: RendererResult = {
   longTasks: longTasks.length,
   longTaskMs: longTasks.reduce((sum, e) => sum + e.duration, 0),
   arrivals,
+  maxGapPx,
+  endGapPx,
 };
 (window as unknown as { __result: RendererResult }).__result = result;

@@ -7,4 +7,8 @@ export interface RendererResult {
   longTasks: number;
   longTaskMs: number;
   arrivals: number;
+  /** Largest gap between the newest row and the viewport's bottom while messages streamed in, px. */
+  maxGapPx: number;
+  /** The gap once the stream stopped and two frames passed, px (0 = following the bottom). */
+  endGapPx: number;
 }

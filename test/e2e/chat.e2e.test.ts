@@ -246,13 +246,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('invite links in the browser', 
       const context = await browser.newContext({ locale: 'en-US' });
       const page = await context.newPage();
       await page.goto(link!);
+      // Someone arriving by invite in a fresh browser is asked for a name before writing.
+      const prompt = page.getByRole('dialog', { name: 'What should others call you?' });
+      await prompt.waitFor();
+      await prompt.getByRole('textbox').fill('Carol');
+      await prompt.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => prompt.count()).toBe(0);
       const box = page.getByRole('textbox', { name: /vault/ });
-      await box.waitFor();
       await box.fill('in through the invite');
       await box.press('Enter');
       await expect
         .poll(() => page.locator('.spacer .message .text').allTextContents())
         .toEqual(['in through the invite']);
+      await expect(page.locator('.spacer .message .nick').textContent()).resolves.toBe('Carol');
       expect(page.url()).not.toContain('token='); // the token is not left in the address bar
 
       const tampered = link!.replace(/token=([^&]+)/, (_, t: string) => `token=${t.slice(0, -2)}xx`);

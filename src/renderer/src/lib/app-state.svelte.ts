@@ -3,7 +3,7 @@ import type { TincanBridge } from '../../../shared/bridge.ts';
 import { formatHostAddress, type HostAddress } from '../../../shared/host-address.ts';
 import { inviteHosts, type Invite } from '../../../shared/invite.ts';
 import type { DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
-import type { StoredMessage } from '../../../shared/protocol/index.ts';
+import { nickname as nicknameSchema, type StoredMessage } from '../../../shared/protocol/index.ts';
 import { mentionsMe } from './chat/message-text.ts';
 import type { RoomState } from './chat/room-state.svelte.ts';
 import { Locale, resolveLocale } from './i18n/locale.svelte.ts';
@@ -28,6 +28,10 @@ export interface AppStateOptions {
 }
 
 const MAX_RECENT_HOSTS = 20;
+/** Where the nickname chosen on each host is kept (browser storage; the desktop renderer has one too). */
+const NICKNAMES_KEY = 'tincan.nicknames';
+/** The draft key of the default nickname (drafts of a host's nickname use the host's key). */
+export const DEFAULT_NICK_DRAFT = '';
 
 /** Everything the UI shows, in one place: settings, language, hosts and their rooms, and which view is open. */
 export class AppState {
@@ -39,8 +43,17 @@ export class AppState {
   hostStatus = $state.raw<HostStatus | null>(null);
   /** Unsent text per `host/room`, so switching rooms keeps what was being written. */
   readonly drafts = new SvelteMap<string, string>();
+  /**
+   * Nicknames typed and not saved yet, by host key (DEFAULT_NICK_DRAFT for the default), so a
+   * re-render, a reconnect or closing the drawer does not lose them.
+   */
+  readonly nickDrafts = new SvelteMap<string, string>();
+  /** The nickname chosen on each host, by host key: asked for on the first join there. */
+  nicknames = $state.raw<Record<string, string>>({});
   /** Hosts heard on the LAN (desktop only: discovery needs the main process). */
   discovered = $state.raw<DiscoveredHost[]>([]);
+  /** The rooms-and-settings drawer, on narrow screens. */
+  drawerOpen = $state(false);
   /** Whether the window has focus: mentions notify only when it does not. */
   focused = $state(true);
   readonly #storage: KeyValueStorage;
@@ -53,7 +66,59 @@ export class AppState {
     this.#storage = options.storage;
     this.#notify = options.notify ?? (() => {});
     this.#languages = options.languages ?? [];
+    this.nicknames = this.#loadNicknames();
     this.applyLanguage();
+  }
+
+  #loadNicknames(): Record<string, string> {
+    try {
+      const stored: unknown = JSON.parse(this.#storage.getItem(NICKNAMES_KEY) ?? '{}');
+      if (typeof stored !== 'object' || stored === null) return {};
+      const valid: Record<string, string> = {};
+      for (const [key, value] of Object.entries(stored))
+        if (nicknameSchema.safeParse(value).success) valid[key] = value as string;
+      return valid;
+    } catch {
+      return {};
+    }
+  }
+
+  /** The nickname we use on a host: the one chosen there, else the default. */
+  nicknameFor(hostKey: string): string {
+    return this.nicknames[hostKey] ?? this.settings.value.nickname;
+  }
+
+  /** True until a nickname was chosen on this host. */
+  needsNickname(hostKey: string): boolean {
+    return !Object.hasOwn(this.nicknames, hostKey);
+  }
+
+  /**
+   * Whether the room view asks for a name before one can write on this host: on the first join
+   * there, by someone who would otherwise appear as the default "Guest" (an invite link opened in
+   * a fresh browser). Not on this computer's own host in the desktop app: its operator names
+   * themselves in the settings.
+   */
+  asksNickname(hostKey: string): boolean {
+    return this.needsNickname(hostKey) && this.settings.value.nickname === 'Guest' && !this.#isOwnHost(hostKey);
+  }
+
+  #isOwnHost(hostKey: string): boolean {
+    const status = this.hostStatus;
+    const host = this.hosts.get(hostKey);
+    if (!this.bridge || !host || status?.state !== 'running') return false;
+    return ['127.0.0.1', 'localhost', '::1'].includes(host.address.hostname) && host.address.port === status.port;
+  }
+
+  /** Choose the nickname for one host (kept across restarts) and tell the host if connected. */
+  async setHostNickname(hostKey: string, nickname: string): Promise<void> {
+    this.nicknames = { ...this.nicknames, [hostKey]: nickname };
+    this.#storage.setItem(NICKNAMES_KEY, JSON.stringify(this.nicknames));
+    this.nickDrafts.delete(hostKey);
+    const host = this.hosts.get(hostKey);
+    if (host?.connected) host.setNick(nickname);
+    // The first name anyone picks becomes the default the next host suggests.
+    if (this.settings.value.nickname === 'Guest') await this.settings.update({ nickname }).catch(() => {});
   }
 
   get nickname(): string {
@@ -87,7 +152,7 @@ export class AppState {
       host = new HostClient({
         address,
         storage: this.#storage,
-        identity: () => ({ deviceId: this.settings.value.deviceId, nick: this.settings.value.nickname }),
+        identity: () => ({ deviceId: this.settings.value.deviceId, nick: this.nicknameFor(key) }),
         onMessage: (room, message) => this.#onMessage(host!, room, message),
         onWelcome: () => void this.#remember(key),
       });
@@ -148,9 +213,11 @@ export class AppState {
       this.view = { kind: 'home' };
   }
 
+  /** Change the default nickname: used on every host where no other was chosen. */
   async setNickname(nickname: string): Promise<void> {
     await this.settings.update({ nickname });
-    for (const host of this.hosts.values()) host.setNick(nickname);
+    this.nickDrafts.delete(DEFAULT_NICK_DRAFT);
+    for (const host of this.hosts.values()) if (this.needsNickname(host.key) && host.connected) host.setNick(nickname);
   }
 
   async setLanguage(language: 'system' | 'en' | 'zh-CN'): Promise<void> {
@@ -162,7 +229,7 @@ export class AppState {
     const view = this.view;
     const visible = view.kind === 'room' && view.host === host.key && view.room === room.name && this.focused;
     if (!visible) room.unread++;
-    if (!this.focused && mentionsMe(message.text, this.nickname)) {
+    if (!this.focused && mentionsMe(message.text, this.nicknameFor(host.key))) {
       this.#notify(
         this.locale.t('notify.mention', { nick: message.from.nick, room: room.name }),
         message.text.slice(0, 200),

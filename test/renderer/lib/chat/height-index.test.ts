@@ -53,3 +53,19 @@ describe('HeightIndex appends', () => {
     expect(streamed.total).toBe(built.total + 100);
   });
 });
+
+describe('HeightIndex.reset', () => {
+  it('starts over with the known heights in their new places and the estimate elsewhere', () => {
+    const index = new HeightIndex(10);
+    index.resize(4);
+    index.set(3, 40);
+    // A page of two rows lands before row 3: its measurement moves with it.
+    index.reset(6, (i) => (i === 5 ? 40 : undefined));
+    expect(index.size).toBe(6);
+    expect(index.total).toBe(5 * 10 + 40);
+    expect(index.offsetOf(5)).toBe(50);
+    expect(index.indexAt(89)).toBe(5);
+    index.resize(7); // appending still works after a reset
+    expect(index.offsetOf(6)).toBe(90);
+  });
+});

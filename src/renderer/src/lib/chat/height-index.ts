@@ -42,6 +42,21 @@ export class HeightIndex {
     this.#rebuild();
   }
 
+  /**
+   * Start over with `size` rows whose heights `known(i)` gives where measured (estimate elsewhere):
+   * for changes that are neither an append nor a prepend, such as a page landing in a gap. O(n).
+   */
+  reset(size: number, known: (index: number) => number | undefined): void {
+    const heights = new Float64Array(Math.max(size, 16)).fill(this.estimate);
+    for (let i = 0; i < size; i++) {
+      const h = known(i);
+      if (h !== undefined) heights[i] = h;
+    }
+    this.#heights = heights;
+    this.#size = size;
+    this.#rebuild();
+  }
+
   /** Grow the arrays geometrically, so a stream of appends does not reallocate each time. */
   #reserve(size: number): void {
     if (size < this.#heights.length) return;

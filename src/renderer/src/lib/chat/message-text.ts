@@ -56,3 +56,29 @@ function sameNick(a: string, b: string): boolean {
 export function mentionsMe(text: string, myNick: string): boolean {
   return segmentMessage(text, myNick).some((s) => s.kind === 'mention' && s.self);
 }
+
+/** A piece of text and whether it matches a search query (for highlighting). */
+export interface MatchPiece {
+  text: string;
+  match: boolean;
+}
+
+/**
+ * Split `text` around the case-insensitive occurrences of `query` (empty query: one piece). The
+ * query is matched literally, never as a pattern.
+ */
+export function splitMatches(text: string, query: string): MatchPiece[] {
+  const q = query.trim();
+  if (q === '') return [{ text, match: false }];
+  const pattern = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+  const pieces: MatchPiece[] = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m[0].length === 0) continue;
+    if (m.index > last) pieces.push({ text: text.slice(last, m.index), match: false });
+    pieces.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) pieces.push({ text: text.slice(last), match: false });
+  return pieces;
+}

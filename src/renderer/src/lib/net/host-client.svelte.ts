@@ -12,6 +12,7 @@ import {
   type StoredMessage,
 } from '../../../../shared/protocol/index.ts';
 import { TokenBucket } from '../../../../shared/token-bucket.ts';
+import { isMine } from '../chat/message-origin.ts';
 import { RoomState } from '../chat/room-state.svelte.ts';
 import { newClientId } from './client-id.ts';
 import { FrameLog, type FrameLogEntry } from './frame-log.ts';
@@ -62,7 +63,9 @@ const RATE_CLOSE_DELAY_MS = 10_000;
 const SEARCH_TIMEOUT_MS = 10_000;
 
 /** Requests that are worth sending again after a `rate_limited` error, by their ref's prefix. */
-const RETRIED = ['join:', 'newest:', 'older:', 'resume:'];
+const RETRIED = ['join:', 'newest:', 'older:', 'resume:', 'around:', 'gap:'];
+/** Messages on each side of a message a search result jumps to. */
+const AROUND = 50;
 
 /**
  * One host as the UI sees it: a WebSocket with its browser-visible state (readyState, round-trip
@@ -82,11 +85,23 @@ export class HostClient {
   myMember = $state('');
   rttMs = $state<number | null>(null);
   bufferedAmount = $state(0);
+  /**
+   * The last meaningful close: that of a connection which was up (the host's own words, such as
+   * 1001 "host shutting down"), or the first failure. Reconnect attempts that never get through
+   * (1006 while the host is down) do not overwrite it; they are counted in `failedAttempts`.
+   */
   lastClose = $state.raw<CloseInfo | null>(null);
+  /** Reconnect attempts that failed since `lastClose`. */
+  failedAttempts = $state(0);
   /** The code of the last error the host sent (the UI words it). */
   lastError = $state<ErrorCode | null>(null);
   /** When the next reconnect attempt happens (ms since epoch), or null. */
   reconnectAt = $state<number | null>(null);
+  /** The host closed on purpose and is expected back (1001, going away): a restart, not a crash. */
+  get restarting(): boolean {
+    return !this.connected && this.#wanted && this.lastClose?.code === 1001;
+  }
+
   /** True once a close code said retrying cannot help (e.g. the host speaks another protocol). */
   gaveUp = $state(false);
   availableRooms = $state.raw<RoomInfo[]>([]);
@@ -102,13 +117,16 @@ export class HostClient {
   // Bookkeeping no view reads: plain collections on purpose.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #searches = new Map<string, (messages: StoredMessage[]) => void>();
+  /** Pages asked for by a jump (search result), by ref: resolved true when the page arrived. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #pages = new Map<string, (ok: boolean) => void>();
   /** Requests sent and not yet answered, by ref, so a rate-limited one can be sent again. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #inFlight = new Map<string, ClientFrameInput>();
   /** Requests waiting for the rate limit, oldest first. */
   #queue: ClientFrameInput[] = [];
   #ws: WebSocket | null = null;
-  #wanted = false;
+  #wanted = $state(false);
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
@@ -117,6 +135,8 @@ export class HostClient {
   #awaitingPongSince: number | null = null;
   #bucket: TokenBucket | null = null;
   #refs = 0;
+  /** The current socket got as far as the host's welcome. */
+  #greeted = false;
 
   constructor(options: HostClientOptions) {
     this.#options = options;
@@ -163,6 +183,7 @@ export class HostClient {
     }
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
+    this.#greeted = false;
     this.readyState = ws.readyState;
     this.#log('event', 'connecting', this.url);
     ws.onopen = () => {
@@ -202,10 +223,18 @@ export class HostClient {
     this.#inFlight.clear();
     for (const resolve of this.#searches.values()) resolve([]);
     this.#searches.clear();
+    for (const resolve of this.#pages.values()) resolve(false);
+    this.#pages.clear();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#flushTimer);
     clearTimeout(this.#stableTimer);
-    this.lastClose = { code, reason, wasClean, at: this.#now() };
+    if (this.#greeted || this.lastClose === null || code !== 1006) {
+      this.lastClose = { code, reason, wasClean, at: this.#now() };
+      this.failedAttempts = 0;
+    } else {
+      this.failedAttempts++;
+    }
+    this.#greeted = false;
     this.#log('event', 'close', `${code} ${reason}`.trim());
     for (const room of this.rooms.values()) {
       room.joined = false;
@@ -371,6 +400,7 @@ export class HostClient {
     // The same address now answers with another database (a reinstall, a reset): our sequence
     // numbers mean nothing there. Start every room afresh rather than drop its new messages as seen.
     if (this.hostId !== '' && this.hostId !== frame.host.id) for (const room of this.rooms.values()) room.reset();
+    this.#greeted = true;
     this.hostName = frame.host.name;
     this.hostId = frame.host.id;
     this.myDevice = frame.device;
@@ -414,7 +444,7 @@ export class HostClient {
     if (!room) return;
     const { type: _type, room: _room, ...message } = frame;
     const fresh = room.insert([message]);
-    if (message.from.device === this.myDevice) {
+    if (isMine(message, this.myDevice)) {
       if (this.#outbox.acknowledge(message.id)) this.outboxVersion++;
       return;
     }
@@ -426,6 +456,11 @@ export class HostClient {
     if (!room) return;
     room.insert(frame.messages);
     const ref = frame.ref ?? '';
+    if (ref.startsWith('around:') || ref.startsWith('gap:')) {
+      this.#pages.get(ref)?.(true);
+      this.#pages.delete(ref);
+      return;
+    }
     if (ref.startsWith('older:') || ref.startsWith('newest:')) {
       room.loadingOlder = false;
       if (!frame.more) room.reachedStart = true;
@@ -458,6 +493,10 @@ export class HostClient {
       return;
     }
     if (ref.startsWith('search:')) return this.#settleSearch(ref, []);
+    if (this.#pages.has(ref)) {
+      this.#pages.get(ref)!(false);
+      this.#pages.delete(ref);
+    }
     const room = frame.room ? this.rooms.get(frame.room) : undefined;
     if (ref.startsWith('older:') || ref.startsWith('newest:')) {
       const name = ref.slice(ref.indexOf(':') + 1);
@@ -616,14 +655,57 @@ export class HostClient {
     });
   }
 
-  /** Full-text search in a joined room; resolves with the matches, best first ([] on error or timeout). */
-  search(room: string, query: string): Promise<StoredMessage[]> {
+  /**
+   * Full-text search in a joined room; resolves with at most `limit` matches, best first ([] on
+   * error or timeout). The protocol has no offset or total: "more" is the same search with a larger
+   * limit, up to MAX_SEARCH_RESULTS.
+   */
+  search(room: string, query: string, limit?: number): Promise<StoredMessage[]> {
     const ref = `search:${++this.#refs}`;
     return new Promise((resolve) => {
       if (!this.connected) return resolve([]);
       this.#searches.set(ref, resolve);
       setTimeout(() => this.#settleSearch(ref, []), SEARCH_TIMEOUT_MS);
-      this.#request({ type: 'search', ref, room, query });
+      this.#request({ type: 'search', ref, room, query, ...(limit !== undefined ? { limit } : {}) });
+    });
+  }
+
+  /**
+   * Make sure message `seq` is held, with its context: the page around it (AROUND messages each
+   * side) when it is not. Resolves true once it is held, false when it could not be loaded.
+   */
+  loadAround(name: string, seq: number): Promise<boolean> {
+    const room = this.rooms.get(name);
+    if (!room) return Promise.resolve(false);
+    if (room.has(seq)) return Promise.resolve(true);
+    const ref = `around:${name}:${seq}`;
+    return this.#page(ref, {
+      type: 'history',
+      ref,
+      room: name,
+      after: Math.max(0, seq - AROUND - 1),
+      before: seq + AROUND + 1,
+      // 100 messages: the 50 before it, it, and 49 after.
+      limit: HISTORY_PAGE,
+    }).then((ok) => ok && room.has(seq));
+  }
+
+  /** Fill (the start of) a hole between two held messages: the next page after `after`, below `before`. */
+  loadGap(name: string, after: number, before: number): Promise<boolean> {
+    if (!this.rooms.get(name) || after + 1 >= before) return Promise.resolve(false);
+    const ref = `gap:${name}:${after}`;
+    return this.#page(ref, { type: 'history', ref, room: name, after, before, limit: HISTORY_PAGE });
+  }
+
+  #page(ref: string, frame: ClientFrameInput): Promise<boolean> {
+    if (!this.connected) return Promise.resolve(false);
+    const pending = this.#pages.get(ref);
+    return new Promise((resolve) => {
+      this.#pages.set(ref, (ok) => {
+        pending?.(ok);
+        resolve(ok);
+      });
+      if (!pending) this.#request(frame);
     });
   }
 }
