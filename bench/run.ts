@@ -4,7 +4,6 @@
 //   npm run bench -- --quick           tiny sizes, 1 repetition: checks the harness (npm test runs it)
 //   npm run bench -- --only=A,B        some scenarios
 //   npm run bench -- --reps=7 --out=/tmp/x.json
-//   npm run bench -- --only=A --experiments   also the host-change prototypes in bench/experiments/
 //
 // Servers run on core 0, the load generator on core 1 (taskset), each in its own process. Tables
 // go to stdout, progress to stderr, and everything to bench/results/latest.json (quick mode:
@@ -62,7 +61,6 @@ async function main(): Promise<number> {
       reps: { type: 'string' },
       retries: { type: 'string' },
       out: { type: 'string' },
-      experiments: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick!;
@@ -75,7 +73,6 @@ async function main(): Promise<number> {
     quick,
     reps,
     retries: Number(values.retries ?? (quick ? 0 : 2)),
-    experiments: values.experiments!,
     loadgen,
     log: (line) => process.stderr.write(`${line}\n`),
   };

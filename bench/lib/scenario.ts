@@ -15,8 +15,6 @@ export interface Context {
   reps: number;
   /** Extra attempts for a disturbed trial. */
   retries: number;
-  /** Also measure the prototypes in bench/experiments/ (extra rows, no targets). */
-  experiments: boolean;
   loadgen: Loadgen;
   log(line: string): void;
 }

@@ -10,7 +10,7 @@ import type { ProbeMessage, ProbeRequest, ServerSample } from './probe.ts';
 
 export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
-export type ServerKind = 'tincan' | 'ws-frame-once' | 'ws-naive' | 'socketio' | 'experiment-corked';
+export type ServerKind = 'tincan' | 'ws-corked' | 'ws-frame-once' | 'ws-naive' | 'socketio';
 
 export interface ServerSpec {
   kind: ServerKind;
@@ -20,11 +20,10 @@ export interface ServerSpec {
 
 const SCRIPTS: Record<ServerKind, string> = {
   tincan: '../bench-host.ts',
+  'ws-corked': '../baselines/ws-corked.ts',
   'ws-frame-once': '../baselines/ws-frame-once.ts',
   'ws-naive': '../baselines/ws-naive.ts',
   socketio: '../baselines/socketio.ts',
-  // Not in any scenario: a proposed host change, measured by hand (bench/experiments/).
-  'experiment-corked': '../experiments/corked-host.ts',
 };
 
 export interface BenchServer {
@@ -51,7 +50,7 @@ export function spawnPinned(core: number, args: string[], stdout: 'inherit' | 'i
 
 export async function spawnServer(spec: ServerSpec): Promise<BenchServer> {
   // BENCH_HOST_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Tincan's host.
-  const tincan = spec.kind === 'tincan' || spec.kind === 'experiment-corked';
+  const tincan = spec.kind === 'tincan';
   const extra = tincan ? (process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
   const script = fileURLToPath(new URL(SCRIPTS[spec.kind], import.meta.url));
   const args = [...extra, '--expose-gc', '--disable-warning=ExperimentalWarning', script];

@@ -20,11 +20,9 @@ import {
 } from '../lib/scenario.ts';
 import type { ServerKind } from '../lib/spawn-host.ts';
 
-/** A proposed host change, prototyped outside src/ (bench/experiments/corked-host.ts): extra rows, no targets. */
-export const EXPERIMENT = { kind: 'experiment-corked', label: 'experiment: Tincan + cork' } as const;
-
 export const SERVERS: { kind: ServerKind; label: string }[] = [
   { kind: 'tincan', label: 'Tincan' },
+  { kind: 'ws-corked', label: 'ws, frame once + cork' },
   { kind: 'ws-frame-once', label: 'ws, frame once' },
   { kind: 'ws-naive', label: 'ws, send() loop' },
   { kind: 'socketio', label: 'Socket.IO 4' },
@@ -43,9 +41,8 @@ export async function fanout(ctx: Context): Promise<ScenarioReport> {
     measureMs: ctx.quick ? 300 : 3000,
     repetitions: ctx.reps,
   };
-  const servers = ctx.experiments ? [...SERVERS, EXPERIMENT] : SERVERS;
   const variants: Variant<{ clients: number; kind: ServerKind }>[] = sizes.flatMap((clients) =>
-    servers.map((s) => ({
+    SERVERS.map((s) => ({
       case: `${clients} clients`,
       variant: s.kind,
       label: s.label,
@@ -102,16 +99,14 @@ function render(rows: Row[], sizes: number[]): string {
   const out: string[][] = [];
   for (const clients of sizes) {
     const ours = get(rows, clients, 'tincan');
-    for (const { kind } of [...SERVERS, EXPERIMENT]) {
+    for (const { kind } of SERVERS) {
       const row = get(rows, clients, kind);
       if (!row) continue;
       const m = row.metrics;
       const vs = (key: string) =>
         kind === 'tincan' || !ours
           ? ''
-          : kind === EXPERIMENT.kind
-            ? `(${ratio(m[key]! / ours.metrics[key]!)} Tincan)`
-            : ratio(ours.metrics[key]! / m[key]!) + (row.invalid || ours.invalid ? '?' : '');
+          : ratio(ours.metrics[key]! / m[key]!) + (row.invalid || ours.invalid ? '?' : '');
       out.push([
         String(clients),
         row.label,
@@ -142,8 +137,8 @@ function render(rows: Row[], sizes: number[]): string {
 function targets(rows: Row[], sizes: number[]): Target[] {
   const list: Target[] = [];
   for (const [kind, goal, min] of [
-    ['ws-frame-once', '≥ 0.9× bare ws, frame once', 0.9],
-    ['socketio', '≥ 1.8× Socket.IO', 1.8],
+    ['ws-corked', '≥ 0.9× bare ws, frame once + cork', 0.9],
+    ['socketio', '≥ 4× Socket.IO', 4],
   ] as const) {
     for (const clients of sizes) {
       const ours = get(rows, clients, 'tincan');

@@ -86,7 +86,13 @@ describe('npm run bench -- --quick', () => {
       }
     }
     // Tincan and every baseline are in the fan-out.
-    expect(report.scenarios.A!.rows.map((r) => r.variant)).toEqual(['tincan', 'ws-frame-once', 'ws-naive', 'socketio']);
+    expect(report.scenarios.A!.rows.map((r) => r.variant)).toEqual([
+      'tincan',
+      'ws-corked',
+      'ws-frame-once',
+      'ws-naive',
+      'socketio',
+    ]);
     // The renderer: Tincan's virtualized list against a plain {#each}.
     expect(report.scenarios.F!.rows.map((r) => r.variant)).toEqual(['tincan', 'plain-each']);
     expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F']));

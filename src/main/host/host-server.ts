@@ -77,11 +77,20 @@ export class HostServer {
   readonly #store: MessageStore;
   readonly #hub: RoomHub;
   readonly #cork = new CorkScope();
-  readonly #sessions = new Set<Session>();
+  /** Every open connection's session, by its socket: the shared listeners below look it up here. */
+  readonly #sessions = new Map<WebSocket, Session>();
+  readonly #onSlow: (session: Session) => void;
   readonly #binary = new Map<number, BinaryHandler>();
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
   readonly #startedAt: number;
+  /** Listeners shared by every connection (they find the session by its socket): no closures per connection. */
+  readonly #wsListeners: {
+    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    pong: (this: WebSocket) => void;
+    error: (this: WebSocket, error: Error) => void;
+    close: (this: WebSocket) => void;
+  };
   #heartbeat: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
@@ -111,6 +120,26 @@ export class HostServer {
       }),
       identity,
       roomInfos: () => this.rooms(),
+    };
+    const sessionOf = (ws: WebSocket) => this.#sessions.get(ws)!;
+    const onFrame = (session: Session, data: RawData, isBinary: boolean) => this.#onFrame(session, data, isBinary);
+    const closed = (session: Session) => this.#closed(session);
+    this.#onSlow = (slow) =>
+      o.logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
+    this.#wsListeners = {
+      message(data, isBinary) {
+        onFrame(sessionOf(this), data, isBinary);
+      },
+      pong() {
+        sessionOf(this).alive = true;
+      },
+      // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
+      error(error) {
+        o.logger.warn(`connection ${sessionOf(this).address}: ${error.message}`);
+      },
+      close() {
+        closed(sessionOf(this));
+      },
     };
     this.#gate = new UpgradeGate(limits, {
       machineName: o.hostName,
@@ -262,7 +291,7 @@ export class HostServer {
   notifyAll(text: string, level: AnnouncementLevel = 'info'): void {
     const frame = { type: 'announce', text, level, ts: this.options.clock() } as const;
     this.#cork.run(() => {
-      for (const session of this.#sessions) if (session.greeted) session.send(frame);
+      for (const session of this.#sessions.values()) if (session.greeted) session.send(frame);
     });
   }
 
@@ -286,19 +315,21 @@ export class HostServer {
   }
 
   #accept(ws: WebSocket, socket: Duplex, address: string): void {
-    const { limits, clock, logger } = this.options;
-    const session = new Session(ws, socket, address, limits, clock(), this.#cork, onSlowConsumer(logger));
-    this.#sessions.add(session);
+    const { limits, clock } = this.options;
+    const session = new Session(ws, socket, address, limits, clock(), this.#cork, this.#onSlow);
+    this.#sessions.set(ws, session);
     session.helloTimer = setTimeout(closeUngreeted, limits.helloTimeoutMs, session).unref();
-    ws.on('message', (data, isBinary) => this.#onFrame(session, data, isBinary));
-    ws.on('pong', () => (session.alive = true));
-    // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
-    ws.on('error', (error) => logger.warn(`connection ${session.address}: ${error.message}`));
-    ws.on('close', () => {
-      clearTimeout(session.helloTimer);
-      this.#sessions.delete(session);
-      this.#hub.leaveAll(session);
-    });
+    const listeners = this.#wsListeners;
+    ws.on('message', listeners.message);
+    ws.on('pong', listeners.pong);
+    ws.on('error', listeners.error);
+    ws.on('close', listeners.close);
+  }
+
+  #closed(session: Session): void {
+    clearTimeout(session.helloTimer);
+    this.#sessions.delete(session.ws);
+    this.#hub.leaveAll(session);
   }
 
   #onFrame(session: Session, data: RawData, isBinary: boolean): void {
@@ -382,7 +413,7 @@ export class HostServer {
 
   /** Ping everyone; whoever has not answered since the last beat is gone. */
   #beat(): void {
-    for (const session of this.#sessions) {
+    for (const session of this.#sessions.values()) {
       if (!session.alive) {
         session.ws.terminate();
         continue;
@@ -402,7 +433,7 @@ export class HostServer {
     clearInterval(this.#heartbeat);
     const stopped = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#hub.flush();
-    const closed = [...this.#sessions].map(
+    const closed = [...this.#sessions.values()].map(
       (session) =>
         new Promise<void>((resolve) => {
           session.ws.once('close', () => resolve());
@@ -411,7 +442,7 @@ export class HostServer {
     );
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.all(closed), grace]);
-    for (const session of this.#sessions) session.ws.terminate();
+    for (const session of this.#sessions.values()) session.ws.terminate();
     this.#http.closeAllConnections();
     await stopped;
     this.#hub.flush();
@@ -429,11 +460,6 @@ function destroySocket(this: Duplex): void {
 
 function closeUngreeted(session: Session): void {
   if (!session.greeted) session.ws.close(CLOSE_CODES.helloTimeout, 'hello timeout');
-}
-
-function onSlowConsumer(logger: HostServer['options']['logger']) {
-  return (slow: Session) =>
-    logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
 }
 
 /**

@@ -9,7 +9,8 @@ import { encodeTextFrame } from './text-frame.ts';
 
 /** The public tag of a device: a digest, so others never learn the private id that scopes retries. */
 export function deviceTagOf(deviceId: string): string {
-  return createHash('sha256').update(deviceId).digest('hex').slice(0, 16);
+  // Hex of the first 8 bytes, not a slice of the full hex: a slice would keep the 64-digit string alive.
+  return createHash('sha256').update(deviceId).digest().toString('hex', 0, 8);
 }
 
 export interface SessionLimits extends BudgetLimits {
@@ -34,7 +35,7 @@ export class Session implements Recipient {
   #corked = false;
   greeted = false;
   nick = '';
-  deviceId = '';
+  /** From `hello`: the public tag of the client's device id (the id itself is not kept). */
   deviceTag = '';
   /** Last sequence per room the client said it holds in `hello`; undefined when it named none. */
   have: Record<string, number> | undefined;

@@ -21,7 +21,7 @@ type Handler<T extends ClientFrameType> = (
 
 /** The joined room a frame names, or an error back to the client and undefined. */
 function joinedRoom(ctx: HostContext, session: Session, room: string, extra: ErrorExtra): Room | undefined {
-  const joined = ctx.hub.roomsOf(session).get(room);
+  const joined = ctx.hub.joinedRoom(session, room);
   if (!joined) sendError(session, 'not_joined', { ...extra, room });
   return joined;
 }
@@ -42,7 +42,6 @@ const hello: Handler<'hello'> = (ctx, session, frame) => {
   clearTimeout(session.helloTimer); // one timer less per idle connection
   session.helloTimer = undefined;
   session.nick = frame.nick;
-  session.deviceId = frame.deviceId;
   session.deviceTag = deviceTagOf(frame.deviceId);
   if (Object.keys(frame.have).length > 0) session.have = frame.have;
   const { limits } = ctx;
@@ -77,7 +76,7 @@ const join: Handler<'join'> = (ctx, session, frame) => {
   // Open rooms and rejoins are admitted at once, so a frame right behind the join finds it done.
   if (ctx.hub.isIn(session, room)) return admit(ctx, session, room, frame);
   // Joins still checking a password count against the cap, so concurrent joins cannot pass it.
-  if (ctx.hub.roomsOf(session).size + session.pendingJoinCount >= ctx.limits.maxRoomsPerConnection) {
+  if (ctx.hub.roomsOf(session).length + session.pendingJoinCount >= ctx.limits.maxRoomsPerConnection) {
     return sendError(session, 'too_many_rooms', { ref: frame.ref, room: room.name });
   }
   if (!room.locked) return admit(ctx, session, room, frame);

@@ -1,10 +1,14 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isAllowedHost, isAllowedOrigin } from './request-guard.ts';
 
 /** `::ffff:10.0.0.2` and `10.0.0.2` are one peer. */
 export function remoteAddressOf(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? 'unknown';
+  return normalAddress(req.socket.remoteAddress);
+}
+
+function normalAddress(address = 'unknown'): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
@@ -39,11 +43,18 @@ export class UpgradeGate {
   readonly #limits: GateLimits;
   readonly #rules: GateRules;
   readonly #perAddress = new Map<string, number>();
+  /** One listener for every socket's close: no closure per connection. */
+  readonly #release: (this: Duplex) => void;
   #total = 0;
 
   constructor(limits: GateLimits, rules: GateRules) {
     this.#limits = limits;
     this.#rules = rules;
+    const released = (address: string) => this.#released(address);
+    this.#release = function (this: Duplex) {
+      // Node caches a socket's peer address once read (admit read it), so it is still there at close.
+      released(normalAddress((this as Socket).remoteAddress));
+    };
   }
 
   get total(): number {
@@ -66,12 +77,14 @@ export class UpgradeGate {
     if (fromAddress >= this.#limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
     this.#total++;
     this.#perAddress.set(address, fromAddress + 1);
-    socket.once('close', () => {
-      this.#total--;
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.#perAddress.set(address, left);
-      else this.#perAddress.delete(address);
-    });
+    socket.on('close', this.#release);
     return null;
+  }
+
+  #released(address: string): void {
+    this.#total--;
+    const left = (this.#perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.#perAddress.set(address, left);
+    else this.#perAddress.delete(address);
   }
 }

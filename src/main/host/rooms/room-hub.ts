@@ -61,8 +61,11 @@ export interface RoomHubOptions {
  */
 export class RoomHub extends EventEmitter<RoomHubEvents> {
   readonly #rooms = new Map<string, Room>();
-  /** The other side of `Room.members`, kept in step by `join`/`leave` only. */
-  readonly #joined = new Map<Recipient, Map<string, Room>>();
+  /**
+   * The other side of `Room.members`, kept in step by `join`/`leave` only. An array, not a Map: a
+   * member is in a few rooms (at most maxRoomsPerConnection), and idle connections stay small.
+   */
+  readonly #joined = new Map<Recipient, Room[]>();
   readonly #store: MessageStore;
   readonly #commit: GroupCommit;
   readonly #cork: CorkScope;
@@ -121,9 +124,14 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
 
   // Membership ------------------------------------------------------------------------------------
 
-  /** Rooms `member` is in, by name. */
-  roomsOf(member: Recipient): ReadonlyMap<string, Room> {
+  /** Rooms `member` is in. */
+  roomsOf(member: Recipient): readonly Room[] {
     return this.#joined.get(member) ?? EMPTY;
+  }
+
+  /** The room of that name, when `member` is in it. */
+  joinedRoom(member: Recipient, name: string): Room | undefined {
+    return this.#joined.get(member)?.find((room) => room.name === name);
   }
 
   isIn(member: Recipient, room: Room): boolean {
@@ -134,9 +142,9 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
   join(room: Room, member: Recipient): boolean {
     if (this.isIn(member, room)) return false;
     room.members.set(member.id, member);
-    let rooms = this.#joined.get(member);
-    if (!rooms) this.#joined.set(member, (rooms = new Map()));
-    rooms.set(room.name, room);
+    const rooms = this.#joined.get(member);
+    if (rooms) rooms.push(room);
+    else this.#joined.set(member, [room]);
     this.broadcast(room, { type: 'presence', room: room.name, event: 'join', member: memberOf(member) }, member);
     this.emit('join', room, member);
     return true;
@@ -146,9 +154,9 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
   leave(room: Room, member: Recipient): boolean {
     if (!this.isIn(member, room)) return false;
     room.members.delete(member.id);
-    const rooms = this.#joined.get(member);
-    rooms?.delete(room.name);
-    if (rooms?.size === 0) this.#joined.delete(member);
+    const rooms = this.#joined.get(member) ?? [];
+    rooms.splice(rooms.indexOf(room), 1);
+    if (rooms.length === 0) this.#joined.delete(member);
     this.broadcast(room, { type: 'presence', room: room.name, event: 'leave', member: memberOf(member) });
     this.emit('leave', room, member);
     return true;
@@ -156,12 +164,12 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
 
   /** Take `member` out of every room (its connection closed). */
   leaveAll(member: Recipient): void {
-    for (const room of [...this.roomsOf(member).values()]) this.leave(room, member);
+    for (const room of [...this.roomsOf(member)]) this.leave(room, member);
   }
 
   /** Tell every room `member` is in that its nickname changed (the member already carries the new one). */
   renamed(member: Recipient, previousNick: string): void {
-    for (const room of this.roomsOf(member).values()) {
+    for (const room of this.roomsOf(member)) {
       this.broadcast(room, {
         type: 'presence',
         room: room.name,
@@ -260,7 +268,7 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
   }
 }
 
-const EMPTY: ReadonlyMap<string, Room> = new Map();
+const EMPTY: readonly Room[] = [];
 
 function memberOf(member: Recipient) {
   return { id: member.id, nick: member.nick };

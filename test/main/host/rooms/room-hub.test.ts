@@ -58,11 +58,12 @@ describe('RoomHub', () => {
     expect(hub.join(room, ann)).toBe(true);
     expect(hub.join(room, bo)).toBe(true);
     expect(hub.join(room, bo)).toBe(false); // a rejoin changes nothing
-    expect([...hub.roomsOf(bo).keys()]).toEqual(['general']);
+    expect(hub.roomsOf(bo).map((r) => r.name)).toEqual(['general']);
+    expect(hub.joinedRoom(bo, 'general')).toBe(room);
     expect(ann.of('presence').map((p) => [p.event, p.member.nick])).toEqual([['join', 'bo']]);
     expect(bo.of('presence')).toEqual([]); // no news about oneself
     hub.leaveAll(bo);
-    expect(hub.roomsOf(bo).size).toBe(0);
+    expect(hub.roomsOf(bo)).toEqual([]);
     expect(room.members.has('b')).toBe(false);
     expect(ann.of('presence').map((p) => p.event)).toEqual(['join', 'leave']);
     expect(events).toEqual(['join general ann', 'join general bo', 'leave general bo']);
