@@ -163,6 +163,7 @@ export const en = {
   'nav.menu': 'Rooms and settings',
   'nav.closeMenu': 'Close menu',
   'room.membersButton': 'Members ({count})',
+  'room.closeMembers': 'Close the member list',
   'room.back': 'Back',
   'nick.title': 'What should others call you?',
   'nick.hint': 'Your name on {host}. You can change it later in the menu.',

@@ -165,6 +165,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.menu': '房间和设置',
   'nav.closeMenu': '关闭菜单',
   'room.membersButton': '成员（{count}）',
+  'room.closeMembers': '关闭成员列表',
   'room.back': '返回',
   'nick.title': '大家该怎么称呼你？',
   'nick.hint': '这是你在 {host} 上的名字，之后可以在菜单中修改。',
