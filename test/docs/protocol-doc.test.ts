@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  BINARY_HEADER_BYTES,
+  BINARY_TYPES,
   CLOSE_CODES,
   clientFrameSchemas,
   decodeClientFrame,
@@ -8,11 +10,13 @@ import {
   DEFAULT_LIMITS,
   ERROR_CODES,
   hostFrameSchemas,
+  MAX_ANNOUNCEMENT_LENGTH,
   MAX_HAVE_ROOMS,
   MAX_PAGE_SIZE,
   MAX_QUERY_LENGTH,
   MAX_SEARCH_RESULTS,
   MAX_TEXT_LENGTH,
+  MESSAGE_KINDS,
   PROTOCOL_VERSION,
 } from '../../src/shared/protocol/index.ts';
 
@@ -141,8 +145,31 @@ describe('docs/protocol.md', () => {
     expect(doc).toContain('--limit NAME=VALUE');
   });
 
+  it('lists every message kind and binary frame type', () => {
+    for (const kind of MESSAGE_KINDS)
+      expect(
+        tableRows.some((r) => r.startsWith(`| \`"${kind}"\``)),
+        kind,
+      ).toBe(true);
+    for (const type of Object.values(BINARY_TYPES)) {
+      const hex = `0x${type.toString(16).padStart(2, '0')}`;
+      expect(
+        tableRows.some((r) => r.startsWith(`| \`${hex}\``)),
+        hex,
+      ).toBe(true);
+    }
+  });
+
   it('lists the fixed protocol constants with their values', () => {
-    const constants = { MAX_TEXT_LENGTH, MAX_PAGE_SIZE, MAX_SEARCH_RESULTS, MAX_QUERY_LENGTH, MAX_HAVE_ROOMS };
+    const constants = {
+      MAX_TEXT_LENGTH,
+      MAX_PAGE_SIZE,
+      MAX_SEARCH_RESULTS,
+      MAX_QUERY_LENGTH,
+      MAX_HAVE_ROOMS,
+      MAX_ANNOUNCEMENT_LENGTH,
+      BINARY_HEADER_BYTES,
+    };
     for (const [name, value] of Object.entries(constants)) {
       const row = tableRows.find((r) => r.startsWith(`| \`${name}\``));
       expect(row, name).toBeDefined();
