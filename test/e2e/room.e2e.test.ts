@@ -42,10 +42,13 @@ function hostArgs(port: number, data = dataDir): string[] {
 
 const wsUrl = () => `ws://127.0.0.1:${host.port}/ws`;
 
-/** Rows of varied height: one line, several lines, a word too long for the row. */
+/**
+ * Rows of varied height: mostly one line (shorter than the list's first estimate, the case that
+ * broke following the bottom), some of several lines, some with a word too long for the row.
+ */
 function varied(i: number, label: string): string {
-  if (i % 3 === 1) return `${label}\nsecond line\nthird line`;
-  if (i % 3 === 2) return `${label} ${'y'.repeat(120 + (i % 7) * 20)}`;
+  if (i % 10 === 1) return `${label}\nsecond line\nthird line`;
+  if (i % 10 === 2) return `${label} ${'y'.repeat(120 + (i % 7) * 20)}`;
   return label;
 }
 

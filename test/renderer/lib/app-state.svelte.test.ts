@@ -61,6 +61,39 @@ describe('AppState', () => {
     expect(ann.settings.value.recentHosts.map((h) => h.address)).toEqual([`127.0.0.1:${server.port}`]);
   });
 
+  it('asks a "Guest" for a name on the first join to a host, keeps it per host across restarts, and uses it there', async () => {
+    const server = new HostServer({ port: 0, bind: '127.0.0.1' });
+    await server.createRoom('general');
+    await server.listen();
+    cleanups.push(() => server.close());
+    const storage = memoryStorage();
+    const settings = new AppSettings(new LocalSettingsBackend(storage));
+    await settings.load();
+    const app = new AppState({ settings, storage, languages: ['en-US'] });
+    cleanups.push(() => {
+      for (const key of [...app.hosts.keys()]) app.disconnect(key);
+    });
+    const host = app.connect({ hostname: '127.0.0.1', port: server.port });
+    app.joinRoom(host, 'general');
+    const room = host.rooms.get('general')!;
+    await until(() => room.joined, 'join');
+    expect(app.asksNickname(host.key)).toBe(true);
+    expect(room.members.map((m) => m.nick)).toEqual(['Guest']);
+
+    await app.setHostNickname(host.key, 'Dana');
+    expect(app.asksNickname(host.key)).toBe(false);
+    await until(() => room.members[0]?.nick === 'Dana', 'renamed on the host');
+    expect(app.nickname).toBe('Dana'); // the first name chosen becomes the default for other hosts
+    expect(app.asksNickname('10.0.0.9:4747')).toBe(false); // no longer a Guest: no prompt elsewhere
+
+    // Another host name on this host only; a fresh start (same storage) keeps it.
+    await app.setHostNickname(host.key, 'Dana at work');
+    const again = new AppState({ settings, storage, languages: ['en-US'] });
+    expect(again.nicknameFor(host.key)).toBe('Dana at work');
+    expect(again.nicknameFor('10.0.0.9:4747')).toBe('Dana');
+    expect(again.needsNickname(host.key)).toBe(false);
+  });
+
   it('renames everywhere and switches language', async () => {
     const app = await appAs('Ann');
     await app.setLanguage('zh-CN');

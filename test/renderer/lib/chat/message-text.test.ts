@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsMe, safeHref, segmentMessage } from '../../../../src/renderer/src/lib/chat/message-text.ts';
+import {
+  mentionsMe,
+  safeHref,
+  segmentMessage,
+  splitMatches,
+} from '../../../../src/renderer/src/lib/chat/message-text.ts';
 
 describe('segmentMessage', () => {
   it('finds http(s) links, leaving sentence punctuation outside', () => {
@@ -37,5 +42,30 @@ describe('segmentMessage', () => {
         .map((s) => s.text)
         .join(''),
     ).toBe(text);
+  });
+});
+
+describe('splitMatches', () => {
+  it('splits around every case-insensitive occurrence of the query', () => {
+    expect(splitMatches('Needle in a needle stack', 'needle')).toEqual([
+      { text: 'Needle', match: true },
+      { text: ' in a ', match: false },
+      { text: 'needle', match: true },
+      { text: ' stack', match: false },
+    ]);
+  });
+
+  it('matches the query literally, not as a pattern, and leaves text alone without one', () => {
+    expect(splitMatches('a.b axb (a.b)', 'a.b')).toEqual([
+      { text: 'a.b', match: true },
+      { text: ' axb (', match: false },
+      { text: 'a.b', match: true },
+      { text: ')', match: false },
+    ]);
+    expect(splitMatches('anything', '  ')).toEqual([{ text: 'anything', match: false }]);
+    expect(splitMatches('你好世界', '世界')).toEqual([
+      { text: '你好', match: false },
+      { text: '世界', match: true },
+    ]);
   });
 });

@@ -143,6 +143,48 @@ describe('HostClient against a real host', () => {
     await until(() => room.count === 2, 'messages');
     expect((await ann.search('general', 'buil')).map((m) => m.text)).toEqual(['the build is green']);
   });
+
+  it('asks for more search results with a larger limit', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    for (let i = 0; i < 30; i++) ann.send('general', `needle ${i}`);
+    await until(() => ann.outgoing('general').length === 0, 'acks', 10_000);
+    expect(await ann.search('general', 'needle')).toHaveLength(20); // the host's default
+    expect(await ann.search('general', 'needle', 25)).toHaveLength(25);
+    expect(await ann.search('general', 'needle', 100)).toHaveLength(30);
+  });
+
+  it('loads the page around a message it does not hold, and fills the gap up to what it holds', async () => {
+    const server = await host({ limits: { ratePerSecond: 2000, rateBurst: 2000 } });
+    cleanups.push(() => server.close());
+    const bo = client(server.port, 'bo');
+    const boRoom = bo.join('general');
+    await until(() => boRoom.joined, 'bo joins');
+    for (let i = 1; i <= 400; i++) bo.send('general', `m${i}`);
+    await until(() => bo.outgoing('general').length === 0, 'acks', 20_000);
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.count === 100 && !room.loadingOlder, 'newest page');
+    expect(room.oldestSeq).toBe(301);
+    expect(room.has(40)).toBe(false);
+
+    expect(await ann.loadAround('general', 40)).toBe(true);
+    expect(room.messages[0]!.seq).toBe(1); // 50 before it would go below 1: from the start
+    expect(room.has(40) && room.has(90)).toBe(true); // 50 after it: up to 90
+    expect(room.has(91)).toBe(false);
+    expect(await ann.loadAround('general', 40)).toBe(true); // held: no request
+    expect(await ann.loadAround('general', 10_000)).toBe(false); // not in the room
+
+    // The hole between 90 and 301 fills page by page (100 at most each), nothing doubled.
+    expect(await ann.loadGap('general', 90, 301)).toBe(true);
+    expect(room.has(190) && !room.has(191)).toBe(true);
+    expect(await ann.loadGap('general', 190, 301)).toBe(true);
+    expect(await ann.loadGap('general', 290, 301)).toBe(true);
+    expect(room.messages.map((m) => m.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
 });
 
 /** A TCP proxy in front of a host that can go silent (forward nothing, close nothing), like a vanished peer. */
@@ -170,6 +212,38 @@ async function blackholeProxy(target: number): Promise<{ port: number; silence()
 }
 
 describe('HostClient when things go wrong', () => {
+  it('keeps the host’s clean shutdown as the close reason while retries fail, and says it is restarting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-client-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let server = await host({ dataDir: dir });
+    const port = server.port;
+    const ann = client(port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    expect(ann.restarting).toBe(false);
+    await server.close();
+    await until(() => ann.lastClose !== null, 'close');
+    expect(ann.lastClose).toMatchObject({ code: 1001, reason: 'host shutting down' });
+    expect(ann.restarting).toBe(true);
+    await until(() => ann.failedAttempts >= 2, 'failed retries', 5000);
+    expect(ann.lastClose).toMatchObject({ code: 1001, reason: 'host shutting down' }); // not a retry's 1006
+    server = await host({ dataDir: dir, port }, []);
+    cleanups.push(() => server.close());
+    await until(() => room.joined, 'back', 10_000);
+    expect(ann.restarting).toBe(false);
+  });
+
+  it('reports the first failure when a host was never reached', async () => {
+    const server = await host();
+    const port = server.port;
+    await server.close();
+    const ann = client(port, 'ann');
+    ann.connect();
+    await until(() => ann.lastClose !== null, 'first failure');
+    expect(ann.lastClose!.code).toBe(1006);
+    expect(ann.restarting).toBe(false);
+  });
+
   it('gives up on a host that stops answering pings, even while TCP still looks open', async () => {
     const server = await host();
     cleanups.push(() => server.close());
