@@ -6,18 +6,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   BINARY_HEADER_BYTES,
-  binaryIdHex,
-  clientMessageId,
   CLOSE_CODES,
-  decodeBinaryFrame,
-  decodeClientFrame,
-  nickname,
   PROTOCOL_VERSION,
-  ref as refSchema,
-  roomName,
   type AnnouncementLevel,
-  type ClientFrame,
-  type ErrorCode,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
 import { openDatabase, MessageStore } from '../store/index.ts';
@@ -31,37 +22,21 @@ import { hashPassword } from './auth/password.ts';
 import { PasswordBackoff } from './auth/password-backoff.ts';
 import { RoomAccess } from './auth/room-access.ts';
 import type { BinaryHandler } from './binary-handlers.ts';
+import { FrameDispatch } from './frame-dispatch.ts';
 import type { HostContext } from './host-context.ts';
 import { createHttpHandler } from './http-routes.ts';
 import { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from './options.ts';
 import { CorkScope } from './rooms/cork-scope.ts';
-import { HOST_DEVICE, RoomHub, type PostResult } from './rooms/room-hub.ts';
-import { sendError, type ErrorExtra } from './send-error.ts';
+import { defaultPosterNick, postAnnouncement, type Announced, type AnnounceOptions } from './rooms/announcements.ts';
+import { RoomHub } from './rooms/room-hub.ts';
 import { Session } from './session.ts';
-import { textHandlers } from './text-handlers.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
 const SHUTDOWN_GRACE_MS = 2000;
-/** A refused text frame up to this size is parsed (JSON only, no schema) to echo its ref; larger ones are not. */
-const RATE_LIMITED_PEEK_BYTES = 32 * 1024;
 
 export interface RoomSettings {
   /** A string sets the password, null removes it, undefined leaves it as it is. */
   password?: string | null;
-}
-
-export interface AnnounceOptions {
-  /** The room to post in; default every room. */
-  room?: string;
-  level?: AnnouncementLevel;
-  /** Shown as the poster. Default: the host's name. */
-  nick?: string;
-}
-
-/** Where an announcement was stored. */
-export interface Announced {
-  room: string;
-  seq: number;
 }
 
 /**
@@ -80,7 +55,7 @@ export class HostServer {
   /** Every open connection's session, by its socket: the shared listeners below look it up here. */
   readonly #sessions = new Map<WebSocket, Session>();
   readonly #onSlow: (session: Session) => void;
-  readonly #binary = new Map<number, BinaryHandler>();
+  readonly #dispatch: FrameDispatch;
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
   readonly #startedAt: number;
@@ -141,6 +116,7 @@ export class HostServer {
         closed(sessionOf(this));
       },
     };
+    this.#dispatch = new FrameDispatch(this.#context);
     this.#gate = new UpgradeGate(limits, {
       machineName: o.hostName,
       allowedHosts: o.allowedHosts,
@@ -265,26 +241,8 @@ export class HostServer {
    * message (members who were away get it on resume), shown apart from chat. Resolves once stored.
    * Throws (before storing anything) on text the protocol would refuse or a room that does not exist.
    */
-  async announce(text: string, options: AnnounceOptions = {}): Promise<Announced[]> {
-    const nick = nickname.parse(options.nick ?? (this.options.hostName.slice(0, 32).trim() || 'host'));
-    const targets = options.room === undefined ? this.#hub.rooms() : [this.#hub.get(options.room)];
-    if (targets.some((room) => room === undefined))
-      throw new RangeError(`no room named ${JSON.stringify(options.room)}`);
-    const content = { kind: 'announcement', text, body: { level: options.level ?? 'info' } } as const;
-    // Checked once up front, so a bad text fails whole instead of after some rooms stored it.
-    this.#hub.check(content);
-    const from = { nick, device: HOST_DEVICE, source: 'operator' } as const;
-    const stored = targets.map(
-      (room) =>
-        new Promise<Announced>((resolve, reject) =>
-          this.#hub.post(room!, { content, from }, (error, result?: PostResult) =>
-            error || !result
-              ? reject(error ?? new Error('not stored'))
-              : resolve({ room: room!.name, seq: result.seq }),
-          ),
-        ),
-    );
-    return Promise.all(stored);
+  announce(text: string, options: AnnounceOptions = {}): Promise<Announced[]> {
+    return postAnnouncement(this.#hub, text, { nick: defaultPosterNick(this.options.hostName), ...options });
   }
 
   /** Push a transient notice to everyone connected, in no room and not stored (the `announce` frame). */
@@ -300,9 +258,7 @@ export class HostServer {
    * in. Until a type has a handler, its frames are answered with `binary_unsupported`.
    */
   handleBinary(type: number, handler: BinaryHandler): void {
-    if (!Number.isInteger(type) || type < 0 || type > 255) throw new RangeError('a binary frame type is one byte');
-    if (this.#binary.has(type)) throw new Error(`binary frame type ${type} already has a handler`);
-    this.#binary.set(type, handler);
+    this.#dispatch.handleBinary(type, handler);
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -337,78 +293,7 @@ export class HostServer {
     // binaryType is 'nodebuffer': every message arrives as one Buffer.
     const bytes = data as Buffer;
     // Replies to one frame (joined + history, say) leave in one write.
-    this.#cork.run(() => (isBinary ? this.#onBinary(session, bytes) : this.#onText(session, bytes)));
-  }
-
-  #onText(session: Session, data: Buffer): void {
-    const { limits, clock } = this.options;
-    if (data.length > limits.maxFrameBytes) {
-      session.ws.close(CLOSE_CODES.tooBig, 'text frame too big');
-      return;
-    }
-    // Charged before decoding: a frame that is costly to decode costs its sender.
-    const wait = session.budget.text(data.length, clock());
-    if (wait > 0) return this.#rateLimited(session, wait, refusedTextEcho(data));
-    const decoded = decodeClientFrame(data.toString());
-    if (!decoded.ok) return sendError(session, decoded.code, { ref: decoded.ref }, decoded.message);
-    const frame = decoded.frame;
-    if (!session.greeted && frame.type !== 'hello') return sendError(session, 'hello_required', refOf(frame));
-    try {
-      const pending = (textHandlers[frame.type] as (c: HostContext, s: Session, f: ClientFrame) => unknown)(
-        this.#context,
-        session,
-        frame,
-      );
-      if (pending instanceof Promise)
-        pending.catch((error: unknown) => this.#internalError(session, frame.type, error, refOf(frame)));
-    } catch (error) {
-      this.#internalError(session, frame.type, error, refOf(frame));
-    }
-  }
-
-  #onBinary(session: Session, data: Buffer): void {
-    const now = this.options.clock();
-    const wait = session.budget.binary(data.length, now);
-    if (wait > 0) return this.#rateLimited(session, wait, {});
-    if (!session.greeted) return this.#refuseBinary(session, 'hello_required', {});
-    const decoded = decodeBinaryFrame(data);
-    if (!decoded.ok) return this.#refuseBinary(session, 'bad_binary', {}, decoded.message);
-    const frame = decoded.frame;
-    const handler = this.#binary.get(frame.type);
-    const id = binaryIdHex(frame.id);
-    if (!handler) {
-      const message = `This host has no handler for binary frame type 0x${frame.type.toString(16).padStart(2, '0')}.`;
-      return this.#refuseBinary(session, 'binary_unsupported', { id }, message);
-    }
-    try {
-      const pending = handler(this.#context, session, frame);
-      if (pending instanceof Promise)
-        pending.catch((error: unknown) => this.#internalError(session, 'binary', error, { id }));
-    } catch (error) {
-      this.#internalError(session, 'binary', error, { id });
-    }
-  }
-
-  /** An error reply to a binary frame is per-frame work whatever the size: it takes a frame token. */
-  #refuseBinary(session: Session, code: ErrorCode, extra: ErrorExtra, message?: string): void {
-    const wait = session.budget.frame(this.options.clock());
-    if (wait > 0) return this.#rateLimited(session, wait, {});
-    sendError(session, code, extra, message);
-  }
-
-  #rateLimited(session: Session, wait: number, echo: ErrorExtra): void {
-    if (session.budget.strike(this.options.clock())) {
-      session.ws.close(CLOSE_CODES.rateLimit, 'rate limit exceeded');
-      return;
-    }
-    sendError(session, 'rate_limited', { ...echo, retryAfterMs: wait });
-  }
-
-  #internalError(session: Session, what: string, error: unknown, extra: ErrorExtra): void {
-    this.options.logger.error(
-      `handling ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    sendError(session, 'internal', extra);
+    this.#cork.run(() => this.#dispatch.frame(session, bytes, isBinary));
   }
 
   /** Ping everyone; whoever has not answered since the last beat is gone. */
@@ -450,37 +335,10 @@ export class HostServer {
   }
 }
 
-function refOf(frame: ClientFrame | undefined): { ref?: string } {
-  return frame && 'ref' in frame && frame.ref !== undefined ? { ref: frame.ref } : {};
-}
-
 function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
 function closeUngreeted(session: Session): void {
   if (!session.greeted) session.ws.close(CLOSE_CODES.helloTimeout, 'hello timeout');
-}
-
-/**
- * What a refused text frame is about, so the client can retry it: its ref, and the room and id of a
- * `send`. Only JSON.parse, never the schema, and only for frames small enough to be cheap.
- */
-function refusedTextEcho(data: Buffer): ErrorExtra {
-  if (data.length > RATE_LIMITED_PEEK_BYTES) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(data.toString());
-  } catch {
-    return {};
-  }
-  if (typeof value !== 'object' || value === null) return {};
-  const { ref, type, room, id } = value as Record<string, unknown>;
-  const echo: ErrorExtra = {};
-  if (refSchema.safeParse(ref).success) echo.ref = ref as string;
-  if (type === 'send' && roomName.safeParse(room).success && clientMessageId.safeParse(id).success) {
-    echo.room = room as string;
-    echo.id = id as string;
-  }
-  return echo;
 }

@@ -1,5 +1,6 @@
 // The host service's public entry: what the CLI, the host worker and other services may use.
-export { HostServer, type Announced, type AnnounceOptions, type RoomSettings } from './host-server.ts';
+export { HostServer, type RoomSettings } from './host-server.ts';
+export type { Announced, AnnounceOptions } from './rooms/announcements.ts';
 export type { BinaryHandler } from './binary-handlers.ts';
 export type { HostContext } from './host-context.ts';
 export { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from './options.ts';

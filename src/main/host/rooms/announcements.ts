@@ -1,0 +1,52 @@
+import type { AnnouncementLevel } from '../../../shared/protocol/index.ts';
+import { nickname } from '../../../shared/protocol/index.ts';
+import { HOST_DEVICE, type RoomHub } from './room-hub.ts';
+
+export interface AnnounceOptions {
+  /** The room to post in; default every room. */
+  room?: string;
+  level?: AnnouncementLevel;
+  /** Shown as the poster. */
+  nick?: string;
+}
+
+/** Where an announcement was stored. */
+export interface Announced {
+  room: string;
+  seq: number;
+}
+
+/** The host's name as a poster's nickname: cut to a nickname's length, `host` when nothing is left. */
+export function defaultPosterNick(hostName: string): string {
+  return hostName.slice(0, 32).trim() || 'host';
+}
+
+/**
+ * Post an operator announcement into one room or every room of the hub. Everything is checked
+ * before anything is stored (the room, the nickname, the text against the kind's schema), so a bad
+ * announcement fails whole instead of after some rooms stored it. Resolves once every room stored it.
+ */
+export function postAnnouncement(hub: RoomHub, text: string, options: AnnounceOptions = {}): Promise<Announced[]> {
+  try {
+    const nick = nickname.parse(options.nick ?? 'host');
+    const target = options.room === undefined ? undefined : hub.get(options.room);
+    if (options.room !== undefined && !target) throw new RangeError(`no room named ${JSON.stringify(options.room)}`);
+    const content = hub.check({ kind: 'announcement', text, body: { level: options.level ?? 'info' } });
+    const from = { nick, device: HOST_DEVICE, source: 'operator' } as const;
+    const rooms = target ? [target] : hub.rooms();
+    return Promise.all(
+      rooms.map(
+        (room) =>
+          new Promise<Announced>((resolve, reject) =>
+            hub.post(room, { content, from }, (error, result) =>
+              error || !result
+                ? reject(error ?? new Error('not stored'))
+                : resolve({ room: room.name, seq: result.seq }),
+            ),
+          ),
+      ),
+    );
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
