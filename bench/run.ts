@@ -4,6 +4,7 @@
 //   npm run bench -- --quick           tiny sizes, 1 repetition: checks the harness (npm test runs it)
 //   npm run bench -- --only=A,B        some scenarios
 //   npm run bench -- --reps=7 --out=/tmp/x.json
+//   npm run bench -- --only=C --previous=abc1234   compare with another earlier build (default: PREVIOUS_BUILD)
 //
 // Servers run on core 0, the load generator on core 1 (taskset), each in its own process. Tables
 // go to stdout, progress to stderr, and everything to bench/results/latest.json (quick mode:
@@ -14,6 +15,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context, ScenarioReport, Target } from './lib/scenario.ts';
+import { previousBuild } from './lib/previous-build.ts';
 import { hasTaskset, pinSelf } from './lib/spawn-host.ts';
 import { Loadgen } from './lib/trial.ts';
 import { durableAcks } from './scenarios/durable-acks.ts';
@@ -49,6 +51,14 @@ export function machine() {
   };
 }
 
+function findPrevious(rev: string | undefined): Context['previous'] {
+  try {
+    return previousBuild(rev);
+  } catch (error) {
+    return { unavailable: (error as Error).message };
+  }
+}
+
 function verdict(t: Target): string {
   return t.met === null ? 'n/a' : t.met ? 'met' : 'MISSED';
 }
@@ -61,6 +71,7 @@ async function main(): Promise<number> {
       reps: { type: 'string' },
       retries: { type: 'string' },
       out: { type: 'string' },
+      previous: { type: 'string' },
     },
   });
   const quick = values.quick!;
@@ -74,6 +85,7 @@ async function main(): Promise<number> {
     reps,
     retries: Number(values.retries ?? (quick ? 0 : 2)),
     loadgen,
+    previous: quick ? { unavailable: 'not in quick runs' } : findPrevious(values.previous),
     log: (line) => process.stderr.write(`${line}\n`),
   };
   const started = Date.now();

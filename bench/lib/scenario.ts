@@ -3,6 +3,7 @@
 // scenario reports rows, a table and targets.
 import { waitForQuiet } from './cpu.ts';
 import { median } from './stats.ts';
+import type { PreviousBuild } from './previous-build.ts';
 import type { Loadgen } from './trial.ts';
 
 /** A load generator using this much of its core measures itself: the result is INVALID. */
@@ -16,6 +17,8 @@ export interface Context {
   /** Extra attempts for a disturbed trial. */
   retries: number;
   loadgen: Loadgen;
+  /** An earlier build to compare with in the same run, or why there is none (quick runs, shallow clones). */
+  previous: PreviousBuild | { unavailable: string };
   log(line: string): void;
 }
 

@@ -16,6 +16,8 @@ export interface ServerSpec {
   kind: ServerKind;
   /** Tincan only. */
   options?: HostOptions & { rooms?: string[] };
+  /** Tincan only: run this bench host instead of today's (an earlier build, bench/lib/previous-build.ts). */
+  script?: string;
 }
 
 const SCRIPTS: Record<ServerKind, string> = {
@@ -52,7 +54,7 @@ export async function spawnServer(spec: ServerSpec): Promise<BenchServer> {
   // BENCH_HOST_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Tincan's host.
   const tincan = spec.kind === 'tincan';
   const extra = tincan ? (process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
-  const script = fileURLToPath(new URL(SCRIPTS[spec.kind], import.meta.url));
+  const script = spec.script ?? fileURLToPath(new URL(SCRIPTS[spec.kind], import.meta.url));
   const args = [...extra, '--expose-gc', '--disable-warning=ExperimentalWarning', script];
   if (tincan) args.push(JSON.stringify(spec.options ?? {}));
   const child = spawnPinned(0, args);
