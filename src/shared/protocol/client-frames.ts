@@ -20,7 +20,7 @@ export const MAX_HAVE_ROOMS = 64;
 export const helloFrame = z.object({
   type: z.literal('hello'),
   protocol: z.int().min(1),
-  client: z.object({ name: z.string().min(1).max(64), version: z.string().max(32).default('') }),
+  client: z.object({ name: plainText(1, 64), version: plainText(0, 32).default('') }),
   deviceId,
   nick: nickname,
   /** Last sequence number the client holds per room, so the host can say what is new. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatText } from './fields.ts';
+import { chatText, messageText } from './fields.ts';
 
 /**
  * What a stored message may carry, one schema per `kind`. Every kind has a `text`: the whole
@@ -20,7 +20,7 @@ export const messageKindSchemas = {
   /** A notice from the host's operator, stored in the room like any message and replayed on resume. */
   announcement: z.object({
     kind: z.literal('announcement'),
-    text: chatText.max(MAX_ANNOUNCEMENT_LENGTH),
+    text: messageText(MAX_ANNOUNCEMENT_LENGTH),
     /** A level this client does not know reads as 'info'. */
     body: z.object({ level: announcementLevel.catch('info') }),
   }),

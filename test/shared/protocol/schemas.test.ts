@@ -143,3 +143,44 @@ describe('host frame schemas', () => {
     expect(Object.keys(clientFrameSchemas)).toHaveLength(10);
   });
 });
+
+describe('lengths and visible characters (issue 11 items 9 and 10)', () => {
+  it('counts lengths in UTF-16 units, as docs/protocol.md says', async () => {
+    const { roomName, nickname, chatText, MAX_TEXT_LENGTH } = await import('../../../src/shared/protocol/index.ts');
+    expect(roomName.safeParse('😀'.repeat(32)).success).toBe(true); // 64 units
+    expect(roomName.safeParse('😀'.repeat(32) + 'a').success).toBe(false); // 65 units, 33 code points
+    expect(nickname.safeParse('😀'.repeat(16)).success).toBe(true);
+    expect(nickname.safeParse('😀'.repeat(17)).success).toBe(false);
+    expect(chatText.safeParse('😀'.repeat(MAX_TEXT_LENGTH / 2)).success).toBe(true);
+    expect(chatText.safeParse('😀'.repeat(MAX_TEXT_LENGTH / 2) + 'a').success).toBe(false);
+  });
+
+  it('refuses C1 controls and bidi overrides in text, keeps newlines, tabs and the bidi marks', async () => {
+    const { chatText } = await import('../../../src/shared/protocol/index.ts');
+    for (const bad of ['a\u009bb', 'a\u0085b', 'pay \u202eusd', 'x\u2066y\u2069', 'a\u0000']) {
+      expect(chatText.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    for (const good of ['line\nnext\tcol', 'שלום \u200f!', 'مرحبا\u061c', 'zero\u200bwidth is fine in text']) {
+      expect(chatText.safeParse(good).success, JSON.stringify(good)).toBe(true);
+    }
+  });
+
+  it('wants names that are visible: no zero-width, filler, bidi or control characters', async () => {
+    const { nickname, roomName } = await import('../../../src/shared/protocol/index.ts');
+    for (const bad of [
+      '\u3164',
+      'a\u200bb',
+      '\u200d',
+      'x\u202ey',
+      'bo\u0085',
+      '\ufeffann',
+      '\u115f\u1160',
+      'ann\u2066',
+    ]) {
+      expect(nickname.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+      expect(roomName.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    for (const good of ['Ann', '李雷', 'José', 'ops team', 'שרה'])
+      expect(nickname.safeParse(good).success, good).toBe(true);
+  });
+});
