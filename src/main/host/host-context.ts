@@ -2,6 +2,7 @@ import type { Limits, RoomInfo } from '../../shared/protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomAccess } from './auth/room-access.ts';
 import type { RoomHub } from './rooms/room-hub.ts';
+import type { SearchBudget } from './search-budget.ts';
 
 /** What frame handlers may use of the host: the hub and the services around it, no sockets or HTTP. */
 export interface HostContext {
@@ -10,6 +11,7 @@ export interface HostContext {
   readonly logger: Logger;
   readonly hub: RoomHub;
   readonly access: RoomAccess;
+  readonly searchBudget: SearchBudget;
   readonly identity: { id: string; name: string };
   roomInfos(): RoomInfo[];
 }

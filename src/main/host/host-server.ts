@@ -29,6 +29,7 @@ import { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from '
 import { CorkScope } from './rooms/cork-scope.ts';
 import { defaultPosterNick, postAnnouncement, type Announced, type AnnounceOptions } from './rooms/announcements.ts';
 import { RoomHub } from './rooms/room-hub.ts';
+import { SearchBudget } from './search-budget.ts';
 import { Session } from './session.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
@@ -93,6 +94,7 @@ export class HostServer {
         secrets: this.#store,
         clock: o.clock,
       }),
+      searchBudget: new SearchBudget(limits, o.clock()),
       identity,
       roomInfos: () => this.rooms(),
     };

@@ -174,11 +174,17 @@ const history: Handler<'history'> = (ctx, session, frame) => {
   session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
 };
 
+/** Searches only the named joined room, bounded by candidates, and charged by the time it took. */
 const search: Handler<'search'> = (ctx, session, frame) => {
   const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
   if (!room) return;
-  const messages = ctx.hub.search(room, frame.query, frame.limit ?? DEFAULT_SEARCH_RESULTS);
-  session.send({ type: 'results', ref: frame.ref, room: room.name, query: frame.query, messages });
+  const wait = ctx.searchBudget.wait(session, ctx.clock());
+  if (wait > 0) return sendError(session, 'rate_limited', { ref: frame.ref, room: room.name, retryAfterMs: wait });
+  const started = performance.now();
+  const limit = frame.limit ?? DEFAULT_SEARCH_RESULTS;
+  const { messages, more } = ctx.hub.search(room, frame.query, limit, ctx.limits.searchCandidates);
+  ctx.searchBudget.charge(session, performance.now() - started, ctx.clock());
+  session.send({ type: 'results', ref: frame.ref, room: room.name, query: frame.query, messages, more });
 };
 
 const ping: Handler<'ping'> = (ctx, session, frame) => {

@@ -3,9 +3,11 @@ export { openDatabase, type Durability } from './database.ts';
 export { GroupCommit, type AppendCallback, type GroupCommitOptions } from './group-commit.ts';
 export {
   MessageStore,
-  toFtsQuery,
   type AppendResult,
   type NewMessage,
   type Page,
   type RoomRecord,
+  type SearchOptions,
+  type SearchResult,
 } from './message-store.ts';
+export { searchWords, toFtsQuery } from './message-search.ts';

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { MAX_QUERY_WORDS, type MessageSource, type StoredMessage } from '../../shared/protocol/index.ts';
+import type { MessageSource, StoredMessage } from '../../shared/protocol/index.ts';
+import { rankCandidates, roomToken, searchWords, toFtsQuery } from './message-search.ts';
 
 export interface RoomRecord {
   id: number;
@@ -32,6 +33,20 @@ export interface AppendResult {
 export interface Page {
   messages: StoredMessage[];
   more: boolean;
+}
+
+export interface SearchOptions {
+  /** Newest matches ranked at most (the bound on a search's cost). */
+  candidates: number;
+}
+
+export interface SearchResult {
+  /** Best match first. */
+  messages: StoredMessage[];
+  /** True when more messages may match than were returned (the limit or the candidate bound was reached). */
+  more: boolean;
+  /** Index entries the search read: the candidates. */
+  examined: number;
 }
 
 interface MessageRow {
@@ -85,7 +100,7 @@ export class MessageStore {
       `INSERT OR IGNORE INTO messages (room_id, seq, client_id, device, nick, source, kind, text, body, ts)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#index = db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)');
+    this.#index = db.prepare('INSERT INTO messages_fts (rowid, text, room) VALUES (?, ?, ?)');
     this.#findDuplicate = db.prepare('SELECT seq, ts FROM messages WHERE room_id = ? AND device = ? AND client_id = ?');
     this.#after = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`,
@@ -93,12 +108,11 @@ export class MessageStore {
     this.#before = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     );
+    // Newest matches first, so the index can stop after `candidates` rows; the rows come from messages.
     this.#search = db.prepare(
-      `SELECT ${COLUMNS.split(', ')
-        .map((c) => `m.${c}`)
-        .join(', ')}
-       FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-       WHERE messages_fts MATCH ? AND m.room_id = ? ORDER BY rank LIMIT ?`,
+      `SELECT ${COLUMNS} FROM messages WHERE id IN (
+         SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?
+       ) ORDER BY id DESC`,
     );
     const heads = db.prepare('SELECT room_id, MAX(seq) AS head FROM messages GROUP BY room_id').all() as {
       room_id: number;
@@ -166,7 +180,7 @@ export class MessageStore {
           m.ts,
         );
         if (changes === 1) {
-          this.#index.run(lastInsertRowid, m.text);
+          this.#index.run(lastInsertRowid, m.text, roomToken(m.roomId));
           this.#heads.set(m.roomId, seq);
           results.push({ seq, ts: m.ts, duplicate: false });
         } else {
@@ -199,30 +213,23 @@ export class MessageStore {
     return { messages: rows.slice(0, limit).reverse().map(toMessage), more };
   }
 
-  /** Full-text search in one room, best match first. The query is words, not FTS syntax. */
-  search(roomId: number, query: string, limit: number): StoredMessage[] {
-    const match = toFtsQuery(query);
-    if (!match) return [];
-    const rows = this.#search.all(match, roomId, limit) as unknown as MessageRow[];
-    return rows.map(toMessage);
+  /**
+   * Full-text search in one room, best match first among the newest `candidates` matches (see
+   * message-search.ts). The query is words, not FTS syntax.
+   */
+  search(roomId: number, query: string, limit: number, { candidates }: SearchOptions): SearchResult {
+    const words = searchWords(query);
+    if (words.length === 0) return { messages: [], more: false, examined: 0 };
+    const rows = this.#search.all(toFtsQuery(words, roomId), candidates) as unknown as MessageRow[];
+    const ranked = rankCandidates(rows, words);
+    return {
+      messages: ranked.slice(0, limit).map(toMessage),
+      more: ranked.length > limit || rows.length >= candidates,
+      examined: rows.length,
+    };
   }
 
   close(): void {
     if (this.#db.isOpen) this.#db.close();
   }
-}
-
-/**
- * Turn what a person typed into an FTS5 query: every word must appear, the last one as a prefix
- * (so results follow typing). Words are quoted, so FTS operators and quotes in the input are text.
- */
-export function toFtsQuery(input: string): string {
-  const words = input
-    .replace(/[^\p{L}\p{N}_]+/gu, ' ')
-    .split(' ')
-    .filter((w) => w.length > 0)
-    .slice(0, MAX_QUERY_WORDS);
-  if (words.length === 0) return '';
-  // Only letters, digits and _ remain, so quoting each word is enough to keep FTS operators (OR, NEAR) as text.
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }

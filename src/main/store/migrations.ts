@@ -43,6 +43,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN source TEXT NOT NULL DEFAULT 'member';
   ALTER TABLE messages ADD COLUMN body TEXT;
   `,
+  // 3: search at a bounded cost. The index gets a room column, so a query walks only its room's
+  // entries, and prefix indexes for 1–3 characters, so a short prefix ("a*") reads one list
+  // instead of merging every term it starts. Contentless (the text is in messages already), with
+  // deletes supported (contentless_delete); rebuilt from the stored messages.
+  `
+  DROP TRIGGER messages_fts_delete;
+  DROP TABLE messages_fts;
+  CREATE VIRTUAL TABLE messages_fts USING fts5(text, room, content = '', contentless_delete = 1, prefix = '1 2 3');
+  INSERT INTO messages_fts (rowid, text, room) SELECT id, text, 'r' || room_id FROM messages;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM messages_fts WHERE rowid = old.id;
+  END;
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

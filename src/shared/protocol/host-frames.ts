@@ -134,6 +134,8 @@ export const searchResultsFrame = z.object({
   query: z.string(),
   /** Best match first. */
   messages: z.array(storedMessage),
+  /** True when more messages may match: the limit was reached, or only the newest matches were ranked. */
+  more: z.boolean().optional(),
 });
 
 /** A notice from the host to everyone connected (shutdown, maintenance, …). */

@@ -43,6 +43,16 @@ export const DEFAULT_LIMITS = {
   maxBufferedBytes: 4 * 1024 * 1024,
   /** Messages in one history page when the client does not ask for fewer. */
   historyPageSize: 100,
+  /** Newest matches a search ranks at most: the bound on one search's cost. */
+  searchCandidates: 500,
+  /** Time one connection's searches may take, in ms per second on average. */
+  searchMsPerSecond: 50,
+  /** Time one connection's searches may take in a burst, in ms. */
+  searchMsBurst: 200,
+  /** Time all searches together may take, in ms per second on average: the rest is for chat. */
+  hostSearchMsPerSecond: 200,
+  /** Time all searches together may take in a burst, in ms. */
+  hostSearchMsBurst: 400,
   /** Messages written in one storage transaction at most (group commit). */
   maxCommitBatch: 1000,
   /** First wait after a wrong room password, in ms; doubles with each further wrong try. */

@@ -5,7 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src/main/store/migrations.ts';
 import { openDatabase } from '../../../src/main/store/database.ts';
-import { MessageStore, toFtsQuery, type NewMessage } from '../../../src/main/store/message-store.ts';
+import { rankCandidates, searchWords, toFtsQuery } from '../../../src/main/store/message-search.ts';
+import { MessageStore, type NewMessage } from '../../../src/main/store/message-store.ts';
 
 function memoryStore() {
   return new MessageStore(openDatabase({ path: ':memory:' }));
@@ -102,23 +103,58 @@ describe('MessageStore', () => {
       msg(a, '4', 'Café opens at nine'),
       msg(a, '5', '服务器 重启 完成'),
     ]);
-    expect(
-      store
-        .search(a, 'build', 10)
-        .map((m) => m.id)
-        .sort(),
-    ).toEqual(['1', '2']);
-    expect(store.search(a, 'build serv', 10).map((m) => m.id)).toEqual(['1']);
-    expect(store.search(a, 'café', 10).map((m) => m.id)).toEqual(['4']);
-    expect(store.search(a, '重启', 10).map((m) => m.id)).toEqual(['5']);
-    expect(store.search(a, 'build', 1)).toHaveLength(1);
-    expect(store.search(a, ')(*&^', 10)).toEqual([]);
+    const ids = (query: string, limit = 10) =>
+      store.search(a, query, limit, { candidates: 100 }).messages.map((m) => m.id);
+    expect(ids('build').sort()).toEqual(['1', '2']);
+    expect(ids('build serv')).toEqual(['1']);
+    expect(ids('café')).toEqual(['4']);
+    expect(ids('重启')).toEqual(['5']);
+    expect(ids('build', 1)).toHaveLength(1);
+    expect(ids(')(*&^')).toEqual([]);
   });
 
-  it('turns typed text into a safe FTS5 query', () => {
-    expect(toFtsQuery('deploy failed')).toBe('"deploy" "failed"*');
-    expect(toFtsQuery('NEAR("x" OR y)')).toBe('"NEAR" "x" "OR" "y"*');
-    expect(toFtsQuery('  ***  ')).toBe('');
+  it('turns typed text into a safe FTS5 query for one room', () => {
+    expect(toFtsQuery(searchWords('deploy failed'), 7)).toBe('room : "r7" AND text : "deploy" AND text : "failed"*');
+    expect(toFtsQuery(searchWords('NEAR("x" OR y)'), 1)).toBe(
+      'room : "r1" AND text : "NEAR" AND text : "x" AND text : "OR" AND text : "y"*',
+    );
+    expect(toFtsQuery(searchWords('  ***  '), 1)).toBe('');
+    expect(searchWords(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '))).toHaveLength(16);
+  });
+
+  it('never reads another room: a word only in another room examines nothing (no timing oracle)', () => {
+    const store = memoryStore();
+    const open = store.ensureRoom('open', 1).id;
+    const locked = store.ensureRoom('locked', 1).id;
+    store.appendBatch(Array.from({ length: 2000 }, (_, i) => msg(locked, `s${i}`, `secret plan number ${i}`)));
+    store.appendBatch([msg(open, 'o1', 'nothing to see')]);
+    expect(store.search(open, 'secret', 20, { candidates: 500 })).toEqual({ messages: [], more: false, examined: 0 });
+    expect(store.search(open, 's', 20, { candidates: 500 }).examined).toBe(1); // "see"
+    expect(store.search(locked, 'secret', 20, { candidates: 500 }).examined).toBe(500);
+  });
+
+  it('ranks only the newest `candidates` matches, and says when there may be more', () => {
+    const store = memoryStore();
+    const room = store.ensureRoom('r', 1).id;
+    store.appendBatch(Array.from({ length: 50 }, (_, i) => msg(room, `m${i}`, `deploy step ${i}`)));
+    const bounded = store.search(room, 'deploy', 100, { candidates: 10 });
+    expect(bounded.examined).toBe(10);
+    expect(bounded.more).toBe(true);
+    expect(bounded.messages.map((m) => m.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `m${40 + i}`).sort());
+    const all = store.search(room, 'deploy', 100, { candidates: 500 });
+    expect(all).toMatchObject({ more: false, examined: 50 });
+    expect(store.search(room, 'deploy', 5, { candidates: 500 }).more).toBe(true);
+  });
+
+  it('ranks whole-word matches and short messages first, then the newest', () => {
+    const texts = [
+      { id: 'newest-long', text: 'a long message that mentions deploy once among many other words here' },
+      { id: 'prefix', text: 'deployment done' },
+      { id: 'exact', text: 'deploy done' },
+      { id: 'old-exact', text: 'deploy done' },
+    ];
+    expect(rankCandidates(texts, ['deploy']).map((t) => t.id)).toEqual(['exact', 'old-exact', 'prefix', 'newest-long']);
+    expect(rankCandidates(texts, ['depl']).map((t) => t.id)[0]).toBe('prefix');
   });
 });
 
@@ -147,7 +183,7 @@ describe('MessageStore: message kinds', () => {
       body: { level: 'warning' },
       ts: 1000,
     });
-    expect(store.search(room, 'drill', 5).map((m) => m.kind)).toEqual(['announcement']);
+    expect(store.search(room, 'drill', 5, { candidates: 10 }).messages.map((m) => m.kind)).toEqual(['announcement']);
   });
 
   it('opens a database written before kinds (schema 1) and reads its messages as member text', () => {
@@ -167,6 +203,8 @@ describe('MessageStore: message kinds', () => {
       expect(store.after(1, 0, 10).messages).toEqual([
         { seq: 1, id: 'c', from: { nick: 'ann', device: 'd' }, kind: 'text', text: 'from v1', ts: 5 },
       ]);
+      // The index was rebuilt by the migration: old messages are searchable in their room only.
+      expect(store.search(1, 'v1', 10, { candidates: 10 }).messages.map((m) => m.id)).toEqual(['c']);
       store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import {
   type StoredMessage,
 } from '../../../shared/protocol/index.ts';
 import type { Logger } from '../../logger.ts';
-import { GroupCommit, type AppendResult, type MessageStore, type Page } from '../../store/index.ts';
+import { GroupCommit, type AppendResult, type MessageStore, type Page, type SearchResult } from '../../store/index.ts';
 import { encodeTextFrame } from '../text-frame.ts';
 import type { CorkScope } from './cork-scope.ts';
 import { Room, type Recipient } from './room.ts';
@@ -35,6 +35,12 @@ export interface PostResult extends AppendResult {
 
 /** Runs once the post is stored (or could not be), before the broadcast goes out. */
 export type PostCallback = (error: Error | null, result?: PostResult) => void;
+
+/**
+ * Decides, member by member, whether a post's broadcast is written to it; default every member. A
+ * feed uses it to skip viewers whose socket is still full of earlier lines.
+ */
+export type DeliverFilter = (member: Recipient) => boolean;
 
 /** The device tag of every post that is not a member's. No member's tag can equal it (those are hex). */
 export const HOST_DEVICE = 'host';
@@ -195,7 +201,7 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
    * write as the broadcast, ahead of it. A retry of a stored id gets the original's seq and is not
    * broadcast again.
    */
-  post(room: Room, post: Post, done?: PostCallback): void {
+  post(room: Room, post: Post, done?: PostCallback, deliverTo?: DeliverFilter): void {
     const content = this.check(post.content);
     const id = post.id ?? randomBytes(12).toString('base64url');
     const { from } = post;
@@ -230,7 +236,8 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
           ts: result.ts,
         };
         if (room.members.size > 0) {
-          this.#fanOut(room, encodeTextFrame(JSON.stringify({ type: 'message', room: room.name, ...message })));
+          const bytes = encodeTextFrame(JSON.stringify({ type: 'message', room: room.name, ...message }));
+          this.#fanOut(room, bytes, undefined, deliverTo);
         }
         this.emit('message', room, message);
       },
@@ -252,8 +259,9 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     return this.#store.before(room.id, seq, limit);
   }
 
-  search(room: Room, query: string, limit: number): StoredMessage[] {
-    return this.#store.search(room.id, query, limit);
+  /** Full-text search in one room, best first among the newest `candidates` matches. */
+  search(room: Room, query: string, limit: number, candidates: number): SearchResult {
+    return this.#store.search(room.id, query, limit, { candidates });
   }
 
   /** Store everything pending now (before shutdown). */
@@ -261,9 +269,11 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     this.#commit.flush();
   }
 
-  #fanOut(room: Room, bytes: Buffer, except?: Recipient): void {
+  #fanOut(room: Room, bytes: Buffer, except?: Recipient, deliverTo?: DeliverFilter): void {
     this.#cork.run(() => {
-      for (const member of room.members.values()) if (member !== except) member.deliver(bytes);
+      for (const member of room.members.values()) {
+        if (member !== except && (!deliverTo || deliverTo(member))) member.deliver(bytes);
+      }
     });
   }
 }
