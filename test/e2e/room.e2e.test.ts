@@ -335,6 +335,56 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     expect(layout.listShare).toBeGreaterThan(0.6);
     await page.screenshot({ path: join(SHOTS, 'phone-room-en.png') });
 
+    // A finger scrolling the list up, then the fling going on after it lifts (the events a phone's
+    // browser delivers; headless Chromium does not scroll a sub-scroller from a synthetic touch
+    // gesture): following stops, and a message arriving meanwhile leaves the rows being read in place.
+    const jumps = await page.evaluate(async () => {
+      const v = document.querySelector<HTMLElement>('.viewport')!;
+      const frame = () => new Promise((r) => setTimeout(r, 50)); // room for measuring and settling
+      // The row at the top of the view, and where it is: between two steps of 30 px it must move
+      // by 30 px, never be pulled back to an earlier position by the list.
+      const topRow = () => {
+        const top = v.getBoundingClientRect().top;
+        const row = [...v.querySelectorAll<HTMLElement>('.spacer > .row')].find(
+          (r) => r.getBoundingClientRect().bottom > top,
+        )!;
+        return { seq: row.dataset.seq!, top: row.getBoundingClientRect().top };
+      };
+      const moves: number[] = [];
+      const touch = (x: number, y: number) => new Touch({ identifier: 2, target: v, clientX: x, clientY: y });
+      v.dispatchEvent(new TouchEvent('touchstart', { bubbles: true, touches: [touch(200, 300)] }));
+      for (let i = 0; i < 5; i++) {
+        v.dispatchEvent(new TouchEvent('touchmove', { bubbles: true, touches: [touch(200, 300 + i * 40)] }));
+        v.scrollTop -= 40;
+        await frame();
+      }
+      v.dispatchEvent(new TouchEvent('touchend', { bubbles: true, changedTouches: [touch(200, 500)] }));
+      for (let i = 0; i < 30; i++) {
+        const before = topRow();
+        v.scrollTop -= 30; // the fling: 1.5 s of it, well past the touch itself
+        await frame();
+        const after = v.querySelector<HTMLElement>(`.spacer > .row[data-seq="${before.seq}"]`);
+        if (after) moves.push(Math.round(after.getBoundingClientRect().top - before.top));
+      }
+      return moves.filter((m) => Math.abs(m - 30) > 2);
+    });
+    expect(jumps).toEqual([]);
+    await expect.poll(() => page.locator('.latest').count()).toBe(1);
+    const readTop = () =>
+      page.evaluate(() => {
+        const v = document.querySelector<HTMLElement>('.viewport')!.getBoundingClientRect().top;
+        const row = [...document.querySelectorAll<HTMLElement>('.spacer > .row')].find(
+          (r) => r.getBoundingClientRect().top >= v,
+        )!;
+        return `${row.dataset.seq}@${Math.round(row.getBoundingClientRect().top)}`;
+      });
+    const before = await readTop();
+    await post(bot, 'long', ['while Pat reads'], 'phone-reading');
+    await expect.poll(() => page.locator('p[aria-live]').first().textContent()).toContain('while Pat reads');
+    expect(await readTop()).toBe(before);
+    await page.getByRole('button', { name: /Jump to latest/ }).tap();
+    await expect.poll(() => lastRowText(page)).toContain('while Pat reads');
+
     // Members: a drawer from the header.
     await page.getByRole('button', { name: /^Members \(\d+\)$/ }).tap();
     const members = page.locator('#members-title');
