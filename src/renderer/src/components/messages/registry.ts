@@ -5,16 +5,16 @@ import type { RowProps } from './row-env.ts';
 import TextRow from './TextRow.svelte';
 
 /**
- * The row component for each message kind. A kind added to the protocol's `messageKindSchemas`
- * must be added here too (the type says so); messages of kinds this version does not know, or
- * whose body it cannot read, show as `UnknownRow` with their text fallback.
+ * The row component for each message kind this renderer can show. A kind of the protocol without a
+ * row here (one added to `messageKindSchemas` before its row is written) shows like a kind from a
+ * newer host: as `UnknownRow`, with its text fallback, never as an error.
  */
-export const messageRows: { [K in MessageKind]: Component<RowProps<K>> } = {
+export const messageRows: { [K in MessageKind]?: Component<RowProps<K>> } = {
   text: TextRow,
   announcement: AnnouncementRow,
 };
 
-/** The row component for `kind`, typed for its content. */
-export function rowFor<K extends MessageKind>(kind: K): Component<RowProps<K>> {
-  return messageRows[kind];
+/** The row component for `kind`, typed for its content; undefined when this renderer has none yet. */
+export function rowFor<K extends MessageKind>(kind: K): Component<RowProps<K>> | undefined {
+  return messageRows[kind] as Component<RowProps<K>> | undefined;
 }
