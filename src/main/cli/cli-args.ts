@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LIMITS, roomName, type Limits } from '../../shared/protocol/index.ts';
+import { DEFAULT_LIMITS, roomName, type FeedStdinPolicy, type Limits } from '../../shared/protocol/index.ts';
+import { CommandLineError, parseFeedSpec, type FeedSpec } from '../feeds/index.ts';
 
 export const DEFAULT_PORT = 4747;
 
@@ -23,6 +24,13 @@ Options:
   --announce-interface IF  announce the host on network adapter IF (repeatable; default: every
                            wired/Wi-Fi adapter, never VPN, container or loopback ones)
   --no-discovery           do not announce the host on the LAN (mDNS and broadcast beacon)
+  --feed ROOM=COMMAND      run COMMAND and stream its output into ROOM (repeatable; the room is
+                           created). COMMAND is split into words like a shell would (quotes and
+                           backslashes honoured) and run WITHOUT a shell: ; | & $ ( ) \` * stay literal
+  --feed-stdin ROOM=WHO    who may type into the feeds of ROOM: nobody (default), everyone, or
+                           device tags separated by commas (a member's tag is in its messages)
+  --metrics ROOM           post the host's CPU, memory, network, connections and messages/s to
+                           ROOM every second, as the feed host-metrics
   -h, --help               show this help
 `;
 
@@ -41,6 +49,11 @@ export interface CliConfig {
   /** Announce on the LAN (mDNS + broadcast beacon); false with --no-discovery. */
   discovery: boolean;
   announceInterfaces: string[];
+  feeds: FeedSpec[];
+  /** Who may type into the feeds of each room (rooms not named: nobody). */
+  feedStdin: Map<string, { policy: FeedStdinPolicy; allowed: string[] }>;
+  /** Room for the host-metrics feed, if any. */
+  metricsRoom: string | undefined;
 }
 
 /** A bad flag: the message is for people, printed above the usage. */
@@ -67,6 +80,9 @@ export function parseCliArgs(argv: string[]): CliConfig {
         limit: { type: 'string', multiple: true },
         'announce-interface': { type: 'string', multiple: true },
         'no-discovery': { type: 'boolean' },
+        feed: { type: 'string', multiple: true },
+        'feed-stdin': { type: 'string', multiple: true },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -116,6 +132,29 @@ export function parseCliArgs(argv: string[]): CliConfig {
     }
     limits[name as keyof Limits] = number;
   }
+  const feeds: FeedSpec[] = [];
+  for (const entry of values.feed ?? []) {
+    let spec: FeedSpec;
+    try {
+      spec = parseFeedSpec(entry);
+    } catch (error) {
+      if (error instanceof CommandLineError) throw new UsageError(`--feed: ${error.message}`);
+      throw error;
+    }
+    checkRoom(spec.room, '--feed');
+    feeds.push(spec);
+  }
+  const feedStdin = new Map<string, { policy: FeedStdinPolicy; allowed: string[] }>();
+  for (const entry of values['feed-stdin'] ?? []) {
+    const eq = entry.indexOf('=');
+    const room = entry.slice(0, eq);
+    const who = entry.slice(eq + 1);
+    if (eq <= 0 || who === '') throw new UsageError(`--feed-stdin wants ROOM=WHO, not ${JSON.stringify(entry)}`);
+    if (!feeds.some((f) => f.room === room))
+      throw new UsageError(`--feed-stdin: room ${JSON.stringify(room)} has no --feed`);
+    feedStdin.set(room, parseStdinPolicy(who));
+  }
+  if (values.metrics !== undefined) checkRoom(values.metrics, '--metrics');
   return {
     help: values.help ?? false,
     port,
@@ -130,7 +169,25 @@ export function parseCliArgs(argv: string[]): CliConfig {
     limits,
     discovery: !(values['no-discovery'] ?? false),
     announceInterfaces: values['announce-interface'] ?? [],
+    feeds,
+    feedStdin,
+    metricsRoom: values.metrics,
   };
+}
+
+const DEVICE_TAG = /^[0-9a-f]{16}$/;
+
+/** `nobody`, `everyone`, or device tags separated by commas (`members`, only those). */
+export function parseStdinPolicy(who: string): { policy: FeedStdinPolicy; allowed: string[] } {
+  if (who === 'nobody' || who === 'everyone') return { policy: who, allowed: [] };
+  const tags = who.split(',').map((t) => t.trim());
+  const bad = tags.find((t) => !DEVICE_TAG.test(t));
+  if (bad !== undefined) {
+    throw new UsageError(
+      `stdin: want nobody, everyone or device tags (16 hex digits) separated by commas, not ${JSON.stringify(bad)}`,
+    );
+  }
+  return { policy: 'members', allowed: tags };
 }
 
 function checkRoom(name: string, flag: string): void {

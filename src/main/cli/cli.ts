@@ -13,6 +13,7 @@ import {
   type HostDiscovery,
 } from '../discovery/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
+import { FeedService } from '../feeds/index.ts';
 import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import { attachOperatorConsole } from './operator-console.ts';
@@ -47,7 +48,13 @@ function readPassword(file: string): string {
   return password;
 }
 
-async function start(config: CliConfig): Promise<{ host: HostServer; discovery: HostDiscovery | undefined }> {
+interface Started {
+  host: HostServer;
+  feeds: FeedService;
+  discovery: HostDiscovery | undefined;
+}
+
+async function start(config: CliConfig): Promise<Started> {
   const passwords = new Map([...config.passwordFiles].map(([room, file]) => [room, readPassword(file)]));
   // Check the adapters named before anything starts: a typo should not leave the host unannounced.
   try {
@@ -67,10 +74,16 @@ async function start(config: CliConfig): Promise<{ host: HostServer; discovery: 
     ...(config.name ? { hostName: config.name } : {}),
     logger,
   });
-  const wanted = new Set([...config.rooms, ...passwords.keys()]);
+  const wanted = new Set([
+    ...config.rooms,
+    ...passwords.keys(),
+    ...config.feeds.map((f) => f.room),
+    ...(config.metricsRoom ? [config.metricsRoom] : []),
+  ]);
   if (wanted.size === 0 && host.rooms().length === 0) wanted.add('general');
   for (const room of wanted) await host.createRoom(room, { password: passwords.get(room) });
   await host.listen();
+  const feeds = startFeeds(host, config);
 
   const { bind } = host.options;
   console.log(`Tincan host "${host.identity.name}" — data in ${dataDir}`);
@@ -94,7 +107,29 @@ async function start(config: CliConfig): Promise<{ host: HostServer; discovery: 
   const discovery = config.discovery ? await announce(host, config) : undefined;
   if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');
   printInvites(host);
-  return { host, discovery };
+  return { host, feeds, discovery };
+}
+
+/** Attach --feed commands and --metrics to their rooms, and say what runs where. */
+function startFeeds(host: HostServer, config: CliConfig): FeedService {
+  const feeds = new FeedService({
+    hub: host.hub,
+    hostName: host.identity.name,
+    connections: () => host.connectionCount,
+    logger,
+  });
+  for (const spec of config.feeds) {
+    const stdin = config.feedStdin.get(spec.room);
+    const feed = feeds.addCommand(spec.room, spec.command, {
+      ...(stdin ? { stdin: stdin.policy, allowed: stdin.allowed } : {}),
+    });
+    console.log(`Feed ${feed.name} → ${spec.room}: ${JSON.stringify(spec.command)} (stdin: ${feed.stdin})`);
+  }
+  if (config.metricsRoom) {
+    feeds.enableMetrics(config.metricsRoom);
+    console.log(`Feed host-metrics → ${config.metricsRoom}`);
+  }
+  return feeds;
 }
 
 /** Announce on the LAN; a failure here is reported, never fatal: people can still type the address. */
@@ -143,9 +178,10 @@ async function main(): Promise<void> {
     return;
   }
   let host: HostServer;
+  let feeds: FeedService;
   let discovery: HostDiscovery | undefined;
   try {
-    ({ host, discovery } = await start(config));
+    ({ host, feeds, discovery } = await start(config));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     const reason =
@@ -170,6 +206,7 @@ async function main(): Promise<void> {
     // Goodbyes first (mDNS TTL 0, a `bye` beacon), so joiners drop the host at once.
     Promise.resolve(discovery?.stop())
       .catch(() => {})
+      .then(() => feeds.close()) // their last lines are stored before storage closes
       .then(() => host.close())
       .then(
         () => process.exit(0),
@@ -179,7 +216,7 @@ async function main(): Promise<void> {
         },
       );
   };
-  attachOperatorConsole(host, process.stdin, process.stdout);
+  attachOperatorConsole(host, process.stdin, process.stdout, feeds);
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnnouncementLevel } from '../../shared/protocol/index.ts';
+import type { FeedService } from '../feeds/index.ts';
 import type { Announced, AnnounceOptions, HostServer } from '../host/index.ts';
+import { parseStdinPolicy, UsageError } from './cli-args.ts';
 
 /**
  * The headless host's console: lines typed on its stdin are operator commands. Chosen over an HTTP
@@ -13,6 +15,12 @@ export const CONSOLE_HELP = `Commands (type them here, one per line):
   warn TEXT                the same, shown as a warning
   announce #ROOM: TEXT     post to one room only (also: warn #ROOM: TEXT)
   rooms                    list the rooms and who is in them
+  feeds                    list the feeds: room, state, command, stdin
+  stop FEED                stop a feed's process (it stays stopped)
+  start FEED               start it again (restart count and backoff begin anew)
+  restart FEED             stop it, then start it
+  stdin FEED WHO           who may type into it: nobody, everyone, or device tags (a,b,…)
+  metrics ROOM             post the host's metrics to ROOM (the feed host-metrics)
   help                     this list
 `;
 
@@ -22,6 +30,10 @@ export const MAX_CONSOLE_LINE = 4000;
 export type OperatorCommand =
   | { kind: 'announce'; text: string; level: AnnouncementLevel; room?: string }
   | { kind: 'rooms' }
+  | { kind: 'feeds' }
+  | { kind: 'feed'; action: 'stop' | 'start' | 'restart'; feed: string }
+  | { kind: 'stdin'; feed: string; who: string }
+  | { kind: 'metrics'; room: string }
   | { kind: 'help' }
   | { kind: 'empty' };
 
@@ -41,6 +53,22 @@ export function parseOperatorLine(line: string): OperatorCommand {
       return { kind: 'help' };
     case 'rooms':
       return { kind: 'rooms' };
+    case 'feeds':
+      return { kind: 'feeds' };
+    case 'stop':
+    case 'start':
+    case 'restart':
+      if (rest === '' || /\s/.test(rest)) throw new ConsoleError(`${word} wants one feed name; type feeds`);
+      return { kind: 'feed', action: word, feed: rest };
+    case 'stdin': {
+      const [feed, who, extra] = rest.split(/\s+/);
+      if (!feed || !who || extra !== undefined)
+        throw new ConsoleError('stdin wants FEED WHO (nobody, everyone or tags)');
+      return { kind: 'stdin', feed, who };
+    }
+    case 'metrics':
+      if (rest === '') throw new ConsoleError('metrics wants a room name');
+      return { kind: 'metrics', room: rest };
     case 'announce':
     case 'warn': {
       const level: AnnouncementLevel = word === 'warn' ? 'warning' : 'info';
@@ -65,8 +93,18 @@ type ConsoleHost = Pick<HostServer, 'rooms'> & {
 };
 
 /** Run one parsed command against the host; resolves with what to print. */
-export async function runOperatorCommand(host: ConsoleHost, command: OperatorCommand): Promise<string> {
+export async function runOperatorCommand(
+  host: ConsoleHost,
+  command: OperatorCommand,
+  feeds?: FeedService,
+): Promise<string> {
   switch (command.kind) {
+    case 'feeds':
+    case 'feed':
+    case 'stdin':
+    case 'metrics':
+      if (!feeds) throw new ConsoleError('this host runs no feed service');
+      return runFeedCommand(feeds, command);
     case 'empty':
       return '';
     case 'help':
@@ -89,14 +127,68 @@ export async function runOperatorCommand(host: ConsoleHost, command: OperatorCom
   }
 }
 
+type FeedCommand = Extract<OperatorCommand, { kind: 'feeds' | 'feed' | 'stdin' | 'metrics' }>;
+
+async function runFeedCommand(feeds: FeedService, command: FeedCommand): Promise<string> {
+  switch (command.kind) {
+    case 'feeds': {
+      const list = feeds.list();
+      if (list.length === 0) return '  no feeds (start the host with --feed ROOM=COMMAND or --metrics ROOM)\n';
+      return (
+        list
+          .map((feed) => {
+            const info = feed.info();
+            const state =
+              info.state + (info.code !== undefined ? ` (code ${info.code})` : info.signal ? ` (${info.signal})` : '');
+            const what = info.command ? JSON.stringify(info.command) : 'host metrics';
+            return `  ${feed.name} in ${feed.room.name}: ${state}, ${what}, stdin ${info.stdin}, ${info.restarts} restarts`;
+          })
+          .join('\n') + '\n'
+      );
+    }
+    case 'feed': {
+      const feed = requireFeed(feeds, command.feed);
+      if (command.action === 'stop') await feeds.stop(feed);
+      else if (command.action === 'start') feeds.start(feed);
+      else await feeds.restart(feed);
+      return `${feed}: ${feeds.get(feed)!.info().state}\n`;
+    }
+    case 'stdin': {
+      requireFeed(feeds, command.feed);
+      let who;
+      try {
+        who = parseStdinPolicy(command.who);
+      } catch (error) {
+        throw new ConsoleError((error as UsageError).message);
+      }
+      const feed = feeds.setStdin(command.feed, who.policy, who.allowed);
+      return `${feed.name}: stdin ${feed.stdin}${feed.allowed.size ? ` (${[...feed.allowed].join(', ')})` : ''}\n`;
+    }
+    case 'metrics': {
+      const feed = feeds.enableMetrics(command.room);
+      return `${feed.name} → ${feed.room.name}: ${feed.info().state}\n`;
+    }
+  }
+}
+
+function requireFeed(feeds: FeedService, name: string): string {
+  if (!feeds.get(name)) throw new ConsoleError(`no feed named ${JSON.stringify(name.slice(0, 40))}; type feeds`);
+  return name;
+}
+
 /** Read commands from `input` until it ends; replies and errors go to `output`. Commands run one at a time. */
-export function attachOperatorConsole(host: ConsoleHost, input: Readable, output: Writable): () => void {
+export function attachOperatorConsole(
+  host: ConsoleHost,
+  input: Readable,
+  output: Writable,
+  feeds?: FeedService,
+): () => void {
   const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
   let queue = Promise.resolve();
   lines.on('line', (line) => {
     queue = queue.then(async () => {
       try {
-        output.write(await runOperatorCommand(host, parseOperatorLine(line)));
+        output.write(await runOperatorCommand(host, parseOperatorLine(line), feeds));
       } catch (error) {
         const reason = error instanceof ConsoleError ? error.message : describe(error);
         output.write(`error: ${reason}\n`);

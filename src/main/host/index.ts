@@ -7,11 +7,13 @@ export { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from '
 export {
   HOST_DEVICE,
   RoomHub,
+  type DeliverFilter,
   type Post,
   type PostAuthor,
   type PostCallback,
   type PostResult,
 } from './rooms/room-hub.ts';
 export type { Recipient, Room } from './rooms/room.ts';
+export { encodeTextFrame } from './text-frame.ts';
 export { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from './lan-addresses.ts';
 export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';

@@ -75,6 +75,11 @@ export class Session implements Recipient {
     return this.#pendingJoins?.size ?? 0;
   }
 
+  /** Bytes queued for this client and not yet sent, corked writes included. */
+  get queuedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   send(frame: HostFrame): void {
     this.write(encodeTextFrame(JSON.stringify(frame)));
   }

@@ -7,6 +7,7 @@ import {
   type ClientFrameOf,
   type ClientFrameType,
 } from '../../shared/protocol/index.ts';
+import { feedInput } from '../feeds/index.ts';
 import type { HostContext } from './host-context.ts';
 import type { Room } from './rooms/room.ts';
 import { sendError, type ErrorExtra } from './send-error.ts';
@@ -203,4 +204,5 @@ export const textHandlers: { [T in ClientFrameType]: Handler<T> } = {
   history,
   search,
   ping,
+  'feed-input': feedInput,
 };

@@ -87,6 +87,8 @@ function toMessage(row: MessageRow): StoredMessage {
 export class MessageStore {
   readonly #db: DatabaseSync;
   readonly #heads = new Map<number, number>();
+  /** Per room and feed, the seq up to which pruneFeed has already deleted (nothing of the feed lies below). */
+  readonly #feedFloors = new Map<string, number>();
   readonly #insert: StatementSync;
   readonly #index: StatementSync;
   readonly #findDuplicate: StatementSync;
@@ -227,6 +229,40 @@ export class MessageStore {
       more: ranked.length > limit || rows.length >= candidates,
       examined: rows.length,
     };
+  }
+
+  /**
+   * Delete the oldest batches of feed `feed` (stored `feed` messages whose body names it) so that at
+   * least its newest `keepLines` lines remain: a feed's retention cap. Other messages are untouched;
+   * the room's head and sequence counter do not move. Returns how many messages were deleted.
+   */
+  pruneFeed(roomId: number, feed: string, keepLines: number): number {
+    const key = `${roomId}/${feed}`;
+    const floor = this.#feedFloors.get(key) ?? 0;
+    const rows = this.#db
+      .prepare(
+        `SELECT seq, json_array_length(body, '$.lines') AS n FROM messages
+         WHERE room_id = ? AND seq > ? AND kind = 'feed' AND json_extract(body, '$.feed') = ? ORDER BY seq DESC`,
+      )
+      .iterate(roomId, floor, feed) as Iterable<{ seq: number; n: number }>;
+    let kept = 0;
+    let cutoff: number | undefined;
+    for (const row of rows) {
+      if (kept >= keepLines) {
+        cutoff = row.seq;
+        break;
+      }
+      kept += row.n;
+    }
+    if (cutoff === undefined) return 0;
+    const { changes } = this.#db
+      .prepare(
+        `DELETE FROM messages
+         WHERE room_id = ? AND seq > ? AND seq <= ? AND kind = 'feed' AND json_extract(body, '$.feed') = ?`,
+      )
+      .run(roomId, floor, cutoff, feed);
+    this.#feedFloors.set(key, cutoff);
+    return Number(changes);
   }
 
   close(): void {

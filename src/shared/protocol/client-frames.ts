@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { feedInputFrame } from './feed-frames.ts';
 import {
   chatText,
   clientMessageId,
@@ -109,6 +110,7 @@ export const clientFrameSchemas = {
   history: historyFrame,
   search: searchFrame,
   ping: pingFrame,
+  'feed-input': feedInputFrame,
 } as const;
 
 export type ClientFrameType = keyof typeof clientFrameSchemas;

@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   password_required: 'The room has a password and the `join` carried none.',
   wrong_password: 'The password does not match.',
   auth_backoff: 'Too many wrong passwords from this address; wait `retryAfterMs`.',
+  feed_not_found: 'No feed of that name in the room.',
+  feed_input_denied: "This connection may not type into that feed (see the feed's `stdin` and `canWrite`).",
+  feed_not_running: "The feed's process is not running, so there is no standard input to write to.",
   storage_failed: 'The host could not store the message; it was not sent. Retry with the same `id`.',
   internal: 'The host hit an unexpected error handling this frame.',
 } as const;

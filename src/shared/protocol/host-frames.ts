@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODE_LIST } from './error-codes.ts';
+import { feedFrame, skippedFrame } from './feed-frames.ts';
 import { nickname, ref, roomName, seq, timestamp } from './fields.ts';
 import { messageSources } from './message-kinds.ts';
 
@@ -174,6 +175,8 @@ export const hostFrameSchemas = {
   announce: announceFrame,
   error: errorFrame,
   pong: pongFrame,
+  feed: feedFrame,
+  skipped: skippedFrame,
 } as const;
 
 export type HostFrameType = keyof typeof hostFrameSchemas;

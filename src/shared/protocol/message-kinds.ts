@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { chatText, messageText } from './fields.ts';
+import { feedBody, MAX_FEED_TEXT_LENGTH } from './feed-frames.ts';
+import { chatText, messageText, utf16String } from './fields.ts';
 
 /**
  * What a stored message may carry, one schema per `kind`. Every kind has a `text`: the whole
@@ -24,6 +25,8 @@ export const messageKindSchemas = {
     /** A level this client does not know reads as 'info'. */
     body: z.object({ level: announcementLevel.catch('info') }),
   }),
+  /** A batch of a feed's lines (command output, a member's stdin line, host metrics); `text` is them without colour codes. */
+  feed: z.object({ kind: z.literal('feed'), text: utf16String(1, MAX_FEED_TEXT_LENGTH), body: feedBody }),
 } as const;
 
 export type MessageKind = keyof typeof messageKindSchemas;

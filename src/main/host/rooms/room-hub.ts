@@ -264,6 +264,11 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     return this.#store.search(room.id, query, limit, { candidates });
   }
 
+  /** Delete the oldest stored batches of feed `feed` in the room, keeping at least its newest `keepLines` lines. */
+  pruneFeed(room: Room, feed: string, keepLines: number): number {
+    return this.#store.pruneFeed(room.id, feed, keepLines);
+  }
+
   /** Store everything pending now (before shutdown). */
   flush(): void {
     this.#commit.flush();

@@ -7,6 +7,8 @@ export interface Recipient {
   readonly nick: string;
   /** Write one already-encoded WebSocket frame. */
   deliver(frame: Buffer): void;
+  /** Bytes written to it and not yet sent (a socket's `bufferedAmount`); absent when unknown. */
+  readonly queuedBytes?: number;
 }
 
 /** A room: its stored identity and who is in it now. Only the hub changes `members`. */
