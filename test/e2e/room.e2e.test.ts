@@ -311,7 +311,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     const onScreen = () =>
       nav.evaluate((el) => el.getBoundingClientRect().right > 0 && getComputedStyle(el).visibility !== 'hidden');
     await expect.poll(onScreen).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'phone-home-en.png') });
     await page.getByRole('button', { name: 'Rooms and settings' }).first().tap();
+    await expect.poll(onScreen).toBe(true);
+    await page.waitForTimeout(300); // the slide-in, for the picture
+    await page.screenshot({ path: join(SHOTS, 'phone-drawer-en.png') });
     await expect.poll(onScreen).toBe(true);
     await page.locator('#nick').fill('Pat');
     await page.locator('#nick').press('Enter');

@@ -109,6 +109,18 @@ export class TestClient {
     });
   }
 
+  /** The next unread frame of any type matching `where` (e.g. a reply or an error with one ref). */
+  nextWhere(where: (f: HostFrame) => boolean, timeoutMs = 5000): Promise<HostFrame> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w.timer !== timer);
+        reject(new Error(`timed out waiting for a frame; got ${JSON.stringify(this.frames.slice(-5))}`));
+      }, timeoutMs);
+      this.#waiters.push({ match: where, resolve, reject, timer });
+      this.#settle();
+    });
+  }
+
   /** Every frame of `type` received so far. */
   all<T extends HostFrameType>(type: T): HostFrameOf<T>[] {
     return this.frames.filter((f) => f.type === type) as HostFrameOf<T>[];

@@ -30,10 +30,13 @@ import { CorkScope } from './rooms/cork-scope.ts';
 import { defaultPosterNick, postAnnouncement, type Announced, type AnnounceOptions } from './rooms/announcements.ts';
 import { RoomHub } from './rooms/room-hub.ts';
 import { SearchBudget } from './search-budget.ts';
+import { dropBiggestQueues } from './queue-guard.ts';
 import { Session } from './session.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
 const SHUTDOWN_GRACE_MS = 2000;
+/** How often the host adds up every connection's queue against maxHostBufferedBytes. */
+const QUEUE_CHECK_INTERVAL_MS = 250;
 
 export interface RoomSettings {
   /** A string sets the password, null removes it, undefined leaves it as it is. */
@@ -56,6 +59,7 @@ export class HostServer {
   /** Every open connection's session, by its socket: the shared listeners below look it up here. */
   readonly #sessions = new Map<WebSocket, Session>();
   readonly #onSlow: (session: Session) => void;
+  readonly #onDrop: (session: Session, reason: string) => void;
   readonly #dispatch: FrameDispatch;
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
@@ -68,6 +72,7 @@ export class HostServer {
     close: (this: WebSocket) => void;
   };
   #heartbeat: NodeJS.Timeout | undefined;
+  #queueCheck: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: HostOptions = {}) {
@@ -90,7 +95,7 @@ export class HostServer {
       logger: o.logger,
       hub: this.#hub,
       access: new RoomAccess({
-        backoff: new PasswordBackoff(limits.passwordBackoffBaseMs, limits.passwordBackoffMaxMs),
+        backoff: new PasswordBackoff(limits),
         secrets: this.#store,
         clock: o.clock,
       }),
@@ -103,6 +108,8 @@ export class HostServer {
     const closed = (session: Session) => this.#closed(session);
     this.#onSlow = (slow) =>
       o.logger.warn(`dropping slow consumer ${slow.address} (${slow.ws.bufferedAmount} bytes queued)`);
+    this.#onDrop = (dropped, reason) =>
+      o.logger.warn(`dropping ${dropped.address} (${dropped.queuedBytes} bytes queued): ${reason}`);
     this.#wsListeners = {
       message(data, isBinary) {
         onFrame(sessionOf(this), data, isBinary);
@@ -175,6 +182,10 @@ export class HostServer {
       await this.#listenOn(port, '0.0.0.0');
     }
     this.#heartbeat = setInterval(() => this.#beat(), this.options.limits.heartbeatIntervalMs).unref();
+    this.#queueCheck = setInterval(
+      () => dropBiggestQueues(this.#sessions.values(), this.options.limits.maxHostBufferedBytes),
+      QUEUE_CHECK_INTERVAL_MS,
+    ).unref();
     return this;
   }
 
@@ -274,7 +285,7 @@ export class HostServer {
 
   #accept(ws: WebSocket, socket: Duplex, address: string): void {
     const { limits, clock } = this.options;
-    const session = new Session(ws, socket, address, limits, clock(), this.#cork, this.#onSlow);
+    const session = new Session(ws, socket, address, limits, clock(), this.#cork, this.#onSlow, this.#onDrop);
     this.#sessions.set(ws, session);
     session.helloTimer = setTimeout(closeUngreeted, limits.helloTimeoutMs, session).unref();
     const listeners = this.#wsListeners;
@@ -298,11 +309,18 @@ export class HostServer {
     this.#cork.run(() => this.#dispatch.frame(session, bytes, isBinary));
   }
 
-  /** Ping everyone; whoever has not answered since the last beat is gone. */
+  /**
+   * Ping everyone; whoever has not answered since the last beat is gone, and so is whoever answers
+   * but has not read anything the host sent since then.
+   */
   #beat(): void {
     for (const session of this.#sessions.values()) {
       if (!session.alive) {
         session.ws.terminate();
+        continue;
+      }
+      if (session.stalled()) {
+        session.drop('it has read nothing for a heartbeat interval');
         continue;
       }
       session.alive = false;
@@ -318,6 +336,7 @@ export class HostServer {
 
   async #shutdown(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#queueCheck);
     const stopped = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#hub.flush();
     const closed = [...this.#sessions.values()].map(

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { addressGroup } from './address-group.ts';
 import { isAllowedHost, isAllowedOrigin } from './request-guard.ts';
 
 /** `::ffff:10.0.0.2` and `10.0.0.2` are one peer. */
@@ -26,6 +27,8 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 export interface GateLimits {
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  crowdedConnections: number;
+  maxConnectionsPerAddressCrowded: number;
 }
 
 export interface GateRules {
@@ -53,7 +56,7 @@ export class UpgradeGate {
     const released = (address: string) => this.#released(address);
     this.#release = function (this: Duplex) {
       // Node caches a socket's peer address once read (admit read it), so it is still there at close.
-      released(normalAddress((this as Socket).remoteAddress));
+      released(addressGroup(normalAddress((this as Socket).remoteAddress)));
     };
   }
 
@@ -71,20 +74,26 @@ export class UpgradeGate {
     if (!isAllowedOrigin(req.headers.origin, req.headers.host, this.#rules.allowedOrigins)) {
       return [403, 'Origin not allowed'];
     }
-    if (this.#total >= this.#limits.maxConnections) return [503, 'Host is at its connection limit'];
-    const address = remoteAddressOf(req);
-    const fromAddress = this.#perAddress.get(address) ?? 0;
-    if (fromAddress >= this.#limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
+    const limits = this.#limits;
+    if (this.#total >= limits.maxConnections) return [503, 'Host is at its connection limit'];
+    const group = addressGroup(remoteAddressOf(req));
+    const fromGroup = this.#perAddress.get(group) ?? 0;
+    if (fromGroup >= limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
+    // A crowded host keeps its last places for addresses that hold few connections (newcomers,
+    // members coming back), so a few addresses cannot take every place.
+    if (this.#total >= limits.crowdedConnections && fromGroup >= limits.maxConnectionsPerAddressCrowded) {
+      return [429, 'The host is crowded: too many connections from this address'];
+    }
     this.#total++;
-    this.#perAddress.set(address, fromAddress + 1);
+    this.#perAddress.set(group, fromGroup + 1);
     socket.on('close', this.#release);
     return null;
   }
 
-  #released(address: string): void {
+  #released(group: string): void {
     this.#total--;
-    const left = (this.#perAddress.get(address) ?? 1) - 1;
-    if (left > 0) this.#perAddress.set(address, left);
-    else this.#perAddress.delete(address);
+    const left = (this.#perAddress.get(group) ?? 1) - 1;
+    if (left > 0) this.#perAddress.set(group, left);
+    else this.#perAddress.delete(group);
   }
 }

@@ -27,10 +27,16 @@ export const DEFAULT_LIMITS = {
    * Each refused frame adds one; one decays per second, so a steady stream over the limit closes.
    */
   rateStrikes: 100,
-  /** Open WebSocket connections allowed from one remote address. */
+  /** Open WebSocket connections allowed from one remote address (an IPv6 address counts by its /64). */
   maxConnectionsPerAddress: 16,
   /** Open WebSocket connections allowed in total. */
   maxConnections: 2000,
+  /** Open connections from which the host counts as crowded (see maxConnectionsPerAddressCrowded). */
+  crowdedConnections: 1500,
+  /** Connections one address may hold once the host is crowded: the last places go to newcomers. */
+  maxConnectionsPerAddressCrowded: 2,
+  /** Bytes queued for all clients together before the host drops the slowest (the biggest queues) first. */
+  maxHostBufferedBytes: 256 * 1024 * 1024,
   /** Rooms one connection may have joined at once. */
   maxRoomsPerConnection: 32,
   /** Time to send complete HTTP headers (slowloris guard), in ms. */
@@ -59,6 +65,10 @@ export const DEFAULT_LIMITS = {
   passwordBackoffBaseMs: 500,
   /** Longest wait after wrong room passwords, in ms. */
   passwordBackoffMaxMs: 30_000,
+  /** Password checks per second a room allows, shared by every address that already got it wrong. */
+  passwordChecksPerRoomPerSecond: 2,
+  /** Password checks a room allows in a burst to addresses that already got it wrong. */
+  passwordChecksPerRoomBurst: 10,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -148,3 +148,94 @@ describe('HostServer limits, each at its edge', () => {
     expect((await stalled.closed).code).toBe(1006);
   }, 40_000);
 });
+
+describe('connection caps by address group, and room for newcomers when crowded', () => {
+  const from = (url: string, localAddress: string) => TestClient.open(url, { localAddress });
+
+  it('counts each IPv4 address on its own, and keeps the last places for addresses with few connections', async () => {
+    h = await startHost({
+      limits: {
+        maxConnections: 10,
+        maxConnectionsPerAddress: 4,
+        crowdedConnections: 6,
+        maxConnectionsPerAddressCrowded: 1,
+      },
+    });
+    const opened: TestClient[] = [];
+    for (let i = 0; i < 4; i++) opened.push(await from(h.url, '127.0.0.2'));
+    await expect(from(h.url, '127.0.0.2')).rejects.toThrow('HTTP 429'); // per-address cap
+    opened.push(await from(h.url, '127.0.0.3'), await from(h.url, '127.0.0.3')); // 6: crowded now
+    await expect(from(h.url, '127.0.0.3')).rejects.toThrow('HTTP 429'); // holds 2 > 1
+    opened.push(await from(h.url, '127.0.0.4')); // a newcomer still gets in
+    await expect(from(h.url, '127.0.0.4')).rejects.toThrow('HTTP 429');
+    opened.push(await from(h.url, '127.0.0.5'));
+    expect(h.host.connectionCount).toBe(8);
+    await Promise.all(opened.map((c) => c.close()));
+    await expect.poll(() => h.host.connectionCount).toBe(0);
+    // Counts are released by group: the first address may connect again.
+    const again = await from(h.url, '127.0.0.2');
+    await again.close();
+  });
+});
+
+describe('clients that do not read', () => {
+  it('heartbeat: a client that sends pongs but reads nothing is dropped', async () => {
+    const interval = 200;
+    h = await startHost({
+      limits: {
+        heartbeatIntervalMs: interval,
+        maxBufferedBytes: 64 * 1024 * 1024,
+        ratePerSecond: 1e6,
+        rateBurst: 1e6,
+        textBytesPerSecond: 1e9,
+        textBytesBurst: 1e9,
+      },
+    });
+    const writer = await h.joined('general', 'writer');
+    const deaf = await h.joined('general', 'deaf');
+    const socket = (deaf.ws as unknown as { _socket: Socket })._socket;
+    socket.pause(); // reads nothing from now on...
+    const pongs = setInterval(() => deaf.ws.pong(), interval / 4); // ...but says it is alive
+    try {
+      const text = 'z'.repeat(7900);
+      // Enough to fill the kernel's buffers, so bytes wait in the host.
+      for (let i = 1; i <= 2000; i++) writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+      await writer.next('presence', (p) => p.event === 'leave' && p.member.nick === 'deaf', 15_000);
+    } finally {
+      clearInterval(pongs);
+    }
+  }, 30_000);
+
+  it('host-wide queue cap: the biggest queues are dropped once all queues together pass maxHostBufferedBytes', async () => {
+    h = await startHost({
+      limits: {
+        maxHostBufferedBytes: 1024 * 1024,
+        maxBufferedBytes: 64 * 1024 * 1024,
+        ratePerSecond: 1e6,
+        rateBurst: 1e6,
+        textBytesPerSecond: 1e9,
+        textBytesBurst: 1e9,
+      },
+    });
+    const writer = await h.joined('general', 'writer');
+    const reader = await h.joined('general', 'reader');
+    const stalled = await h.joined('general', 'stalled');
+    stalled.ws.pause();
+    const text = 'q'.repeat(7900);
+    try {
+      for (let i = 1; i <= 3000; i++) {
+        writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+        if (i % 20 === 0) await reader.next('message', (m) => m.seq === i, 10_000);
+        if (writer.all('presence').some((p) => p.event === 'leave')) break;
+      }
+      const left = writer
+        .all('presence')
+        .filter((p) => p.event === 'leave')
+        .map((p) => p.member.nick);
+      expect(left).toEqual(['stalled']);
+    } finally {
+      stalled.ws.resume();
+    }
+    expect((await stalled.closed).code).toBe(1006);
+  }, 40_000);
+});

@@ -4,7 +4,6 @@ import { parseCliArgs, UsageError } from '../../../src/main/cli/cli-args.ts';
 import { httpUrl, lanAddresses, listeningAddresses } from '../../../src/main/host/lan-addresses.ts';
 import { resolveHostOptions } from '../../../src/main/host/options.ts';
 import { hashPassword, verifyPassword } from '../../../src/main/host/auth/password.ts';
-import { PasswordBackoff } from '../../../src/main/host/auth/password-backoff.ts';
 import { hostnameOf, isAllowedHost, isAllowedOrigin } from '../../../src/main/host/request-guard.ts';
 import { encodeTextFrame } from '../../../src/main/host/text-frame.ts';
 import { TokenBucket } from '../../../src/shared/token-bucket.ts';
@@ -20,22 +19,6 @@ describe('TokenBucket', () => {
     expect(bucket.take(10_000)).toBe(0); // refill never exceeds the burst
     expect(bucket.take(10_000)).toBe(0);
     expect(bucket.take(10_000)).toBeGreaterThan(0);
-  });
-});
-
-describe('PasswordBackoff', () => {
-  it('doubles the wait per failure up to the cap, and forgets on success', () => {
-    const b = new PasswordBackoff(100, 350);
-    expect(b.waitFor('k', 0)).toBe(0);
-    b.failed('k', 0);
-    expect(b.waitFor('k', 0)).toBe(100);
-    b.failed('k', 100);
-    expect(b.waitFor('k', 100)).toBe(200);
-    b.failed('k', 300);
-    expect(b.waitFor('k', 300)).toBe(350);
-    expect(b.waitFor('other', 300)).toBe(0);
-    b.succeeded('k');
-    expect(b.waitFor('k', 300)).toBe(0);
   });
 });
 

@@ -23,8 +23,9 @@ export interface RoomAccessOptions {
 }
 
 /**
- * Who may enter a locked room: the room's password, or an invite's join token, with a backoff per
- * address and room after wrong tries. Open rooms let everyone in.
+ * Who may enter a locked room: the room's password, or an invite's join token, with the backoff of
+ * password-backoff.ts. `address` is the sender's address group (upgrade-gate.ts). Open rooms let
+ * everyone in.
  */
 export class RoomAccess {
   readonly #backoff: PasswordBackoff;
@@ -43,20 +44,25 @@ export class RoomAccess {
     if (hash === null) return null;
     const { password, token } = credentials;
     if (password === undefined && token === undefined) return { code: 'password_required' };
-    const key = `${address}|${room.name}`;
-    const wait = this.#backoff.waitFor(key, this.#clock());
-    if (wait > 0) return { code: 'auth_backoff', retryAfterMs: wait };
-    // An invite's join token stands in for the password; a bad one counts as a wrong password.
-    const tokenCheck =
-      token === undefined
-        ? undefined
-        : verifyJoinToken(joinTokenSecret(this.#secrets), room.name, token, hash, this.#clock());
-    if (tokenCheck === 'ok' || (password !== undefined && (await verifyPassword(password, hash)))) {
-      this.#backoff.succeeded(key);
-      return null;
+    // Counted from here, before the slow part: repeats while this check runs are refused.
+    const refused = this.#backoff.begin(address, room.name, this.#clock());
+    if (refused) return { code: 'auth_backoff', ...refused };
+    let accepted = false;
+    let tokenCheck: ReturnType<typeof verifyJoinToken> | undefined;
+    try {
+      // An invite's join token stands in for the password; a bad one counts as a wrong password.
+      if (token !== undefined) {
+        tokenCheck = verifyJoinToken(joinTokenSecret(this.#secrets), room.name, token, hash, this.#clock());
+      }
+      accepted = tokenCheck === 'ok' || (password !== undefined && (await verifyPassword(password, hash)));
+    } catch (error) {
+      // A check that threw counts as a failure, so errors cannot be used to guess for free.
+      this.#backoff.finish(address, room.name, false, this.#clock());
+      throw error;
     }
-    this.#backoff.failed(key, this.#clock());
-    const refusal: AccessRefusal = { code: 'wrong_password', retryAfterMs: this.#backoff.waitFor(key, this.#clock()) };
+    const wait = this.#backoff.finish(address, room.name, accepted, this.#clock());
+    if (accepted) return null;
+    const refusal: AccessRefusal = { code: 'wrong_password', retryAfterMs: wait };
     if (password === undefined)
       refusal.message = `The join token is ${tokenCheck === 'expired' ? 'expired' : 'not valid'}.`;
     return refusal;
