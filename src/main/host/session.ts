@@ -31,6 +31,7 @@ export class Session implements Recipient {
   readonly #maxBufferedBytes: number;
   readonly #cork: CorkScope;
   readonly #onSlow: (session: Session) => void;
+  readonly #onDrop: (session: Session, reason: string) => void;
   #pendingJoins: Set<string> | undefined;
   #corked = false;
   greeted = false;
@@ -41,6 +42,10 @@ export class Session implements Recipient {
   have: Record<string, number> | undefined;
   /** Cleared at each heartbeat, set by any pong or frame. */
   alive = true;
+  /** Bytes written to the socket so far, and what was queued at the last heartbeat: see `stalled`. */
+  #written = 0;
+  #queuedAtBeat = 0;
+  #writtenAtBeat = 0;
   /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
   helloTimer: NodeJS.Timeout | undefined;
 
@@ -52,6 +57,7 @@ export class Session implements Recipient {
     now: number,
     cork: CorkScope,
     onSlow: (s: Session) => void,
+    onDrop: (s: Session, reason: string) => void,
   ) {
     this.ws = ws;
     this.#socket = socket;
@@ -60,6 +66,7 @@ export class Session implements Recipient {
     this.#maxBufferedBytes = limits.maxBufferedBytes;
     this.#cork = cork;
     this.#onSlow = onSlow;
+    this.#onDrop = onDrop;
   }
 
   get open(): boolean {
@@ -107,7 +114,27 @@ export class Session implements Recipient {
       this.#corked = true;
       this.#cork.enlist(this);
     }
+    this.#written += frame.length;
     this.#socket.write(frame);
+  }
+
+  /**
+   * True when bytes have waited since the last heartbeat and none of them left: the client sends
+   * (pongs, even frames) but does not read. Called once per heartbeat.
+   */
+  stalled(): boolean {
+    const queued = this.ws.bufferedAmount;
+    const drained = this.#queuedAtBeat + (this.#written - this.#writtenAtBeat) - queued;
+    const stalled = this.#queuedAtBeat > 0 && queued > 0 && drained <= 0;
+    this.#queuedAtBeat = queued;
+    this.#writtenAtBeat = this.#written;
+    return stalled;
+  }
+
+  /** Hang up at once (no close handshake: a client that does not read would never finish it). */
+  drop(reason: string): void {
+    this.#onDrop(this, reason);
+    this.ws.terminate();
   }
 
   uncork(): void {

@@ -8,6 +8,7 @@ import {
   type ClientFrameType,
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
+import { addressGroup } from './address-group.ts';
 import type { HostContext } from './host-context.ts';
 import type { Room } from './rooms/room.ts';
 import { sendError, type ErrorExtra } from './send-error.ts';
@@ -83,7 +84,7 @@ const join: Handler<'join'> = (ctx, session, frame) => {
   if (!room.locked) return admit(ctx, session, room, frame);
   session.pendingJoins.add(room.name);
   return ctx.access
-    .check(session.address, room, frame)
+    .check(addressGroup(session.address), room, frame)
     .then((refusal) => {
       if (refusal) {
         const { code, message, ...extra } = refusal;
