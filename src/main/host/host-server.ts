@@ -87,6 +87,7 @@ export class HostServer {
       clock: o.clock,
       logger: o.logger,
       maxCommitBatch: limits.maxCommitBatch,
+      maxPageBytes: limits.maxPageBytes,
     });
     const identity = { id: this.#store.meta('host_id', () => randomBytes(8).toString('hex')), name: o.hostName };
     this.#context = {

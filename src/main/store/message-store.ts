@@ -63,6 +63,28 @@ interface MessageRow {
 
 const COLUMNS = 'seq, client_id, device, nick, source, kind, text, body, ts';
 
+/** Bytes a message adds to a page, near enough: its strings as UTF-8 plus the JSON around them. */
+const MESSAGE_OVERHEAD_BYTES = 160;
+function messageBytes(row: MessageRow): number {
+  return (
+    MESSAGE_OVERHEAD_BYTES +
+    Buffer.byteLength(row.text) +
+    Buffer.byteLength(row.nick) +
+    row.client_id.length +
+    (row.body === null ? 0 : Buffer.byteLength(row.body))
+  );
+}
+
+/** The leading rows that fit in `maxBytes`, and always the first one, so a page is never empty. */
+function withinBytes(rows: MessageRow[], maxBytes: number): MessageRow[] {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += messageBytes(rows[i]!);
+    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}
+
 /** A row as clients see it: `source` only when not a member's, `body` only when the kind has one. */
 function toMessage(row: MessageRow): StoredMessage {
   const from =
@@ -201,18 +223,19 @@ export class MessageStore {
   }
 
   /** Up to `limit` messages after `seq` (and before `until`, when given), oldest first. */
-  after(roomId: number, seq: number, limit: number, until = Number.MAX_SAFE_INTEGER): Page {
+  after(roomId: number, seq: number, limit: number, until = Number.MAX_SAFE_INTEGER, maxBytes = Infinity): Page {
     const rows = this.#after.all(roomId, seq, until, limit + 1) as unknown as MessageRow[];
-    const more = rows.length > limit;
-    return { messages: rows.slice(0, limit).map(toMessage), more };
+    const kept = withinBytes(rows.slice(0, limit), maxBytes);
+    return { messages: kept.map(toMessage), more: rows.length > kept.length };
   }
 
   /** Up to `limit` messages before `seq` (or the newest ones), oldest first. */
-  before(roomId: number, seq: number | undefined, limit: number): Page {
+  before(roomId: number, seq: number | undefined, limit: number, maxBytes = Infinity): Page {
     const bound = seq ?? Number.MAX_SAFE_INTEGER;
     const rows = this.#before.all(roomId, bound, limit + 1) as unknown as MessageRow[];
-    const more = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), more };
+    // Newest first here: a cut keeps the messages next to `seq`, and `more` says older ones remain.
+    const kept = withinBytes(rows.slice(0, limit), maxBytes);
+    return { messages: kept.reverse().map(toMessage), more: rows.length > kept.length };
   }
 
   /**

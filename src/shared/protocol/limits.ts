@@ -49,6 +49,8 @@ export const DEFAULT_LIMITS = {
   maxBufferedBytes: 4 * 1024 * 1024,
   /** Messages in one history page when the client does not ask for fewer. */
   historyPageSize: 100,
+  /** Bytes of messages one history page holds at most, well under maxBufferedBytes, so every page can be delivered. */
+  maxPageBytes: 1024 * 1024,
   /** Newest matches a search ranks at most: the bound on one search's cost. */
   searchCandidates: 500,
   /** Time one connection's searches may take, in ms per second on average. */

@@ -239,3 +239,33 @@ describe('clients that do not read', () => {
     expect((await stalled.closed).code).toBe(1006);
   }, 40_000);
 });
+
+describe('history pages fit the slow-consumer cap', () => {
+  it('a room of full-length CJK messages can still be paged: pages stop at maxPageBytes with more', async () => {
+    h = await startHost({
+      limits: {
+        maxPageBytes: 100_000,
+        ratePerSecond: 1e6,
+        rateBurst: 1e6,
+        textBytesPerSecond: 1e9,
+        textBytesBurst: 1e9,
+      },
+    });
+    const writer = await h.joined('general', 'writer');
+    for (let i = 1; i <= 20; i++) writer.send({ type: 'send', room: 'general', id: `m${i}`, text: '字'.repeat(8000) });
+    await writer.next('ack', (a) => a.seq === 20);
+    const reader = await h.joined('general', 'reader');
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (let page = 0; page < 20; page++) {
+      reader.send({ type: 'history', ref: `p${page}`, room: 'general', ...(before ? { before } : {}), limit: 500 });
+      const got = await reader.next('history', (f) => f.ref === `p${page}`);
+      expect(got.messages.length).toBeGreaterThan(0);
+      expect(got.messages.length).toBeLessThanOrEqual(4); // 4 × 24 KB ≤ 100 KB
+      seen.unshift(...got.messages.map((m) => m.seq));
+      before = got.messages[0]!.seq;
+      if (!got.more) break;
+    }
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});

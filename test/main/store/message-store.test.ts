@@ -211,3 +211,23 @@ describe('MessageStore: message kinds', () => {
     }
   });
 });
+
+describe('MessageStore: pages bounded by bytes', () => {
+  it('cuts a page before it passes maxBytes, says there is more, and never returns an empty page', () => {
+    const store = memoryStore();
+    const room = store.ensureRoom('r', 1).id;
+    // 3-byte characters: 8000 of them are 24 KB of UTF-8.
+    store.appendBatch(Array.from({ length: 10 }, (_, i) => msg(room, `m${i}`, '字'.repeat(8000))));
+    const one = 24_000 + 160 + 3 + 2; // text + overhead + nick + id
+    const page = store.after(room, 0, 100, undefined, 3 * one);
+    expect(page.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(page.more).toBe(true);
+    expect(store.after(room, 0, 100, undefined, 3 * one - 1).messages).toHaveLength(2);
+    expect(store.after(room, 0, 100, undefined, 10).messages).toHaveLength(1); // always one
+    // Backwards, the cut keeps the newest ones, next to the anchor.
+    const older = store.before(room, undefined, 100, 2 * one);
+    expect(older.messages.map((m) => m.seq)).toEqual([9, 10]);
+    expect(older.more).toBe(true);
+    expect(store.after(room, 0, 100, undefined, Infinity)).toMatchObject({ more: false });
+  });
+});

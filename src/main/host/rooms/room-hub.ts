@@ -57,6 +57,8 @@ export interface RoomHubOptions {
   clock: () => number;
   logger: Logger;
   maxCommitBatch: number;
+  /** Bytes of messages one history page holds at most (the page is cut, with `more`). */
+  maxPageBytes: number;
 }
 
 /**
@@ -77,13 +79,15 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
   readonly #cork: CorkScope;
   readonly #clock: () => number;
   readonly #logger: Logger;
+  readonly #maxPageBytes: number;
 
-  constructor({ store, cork, clock, logger, maxCommitBatch }: RoomHubOptions) {
+  constructor({ store, cork, clock, logger, maxCommitBatch, maxPageBytes }: RoomHubOptions) {
     super();
     this.#store = store;
     this.#cork = cork;
     this.#clock = clock;
     this.#logger = logger;
+    this.#maxPageBytes = maxPageBytes;
     // A batch's callbacks (acks) and broadcasts run in one cork scope: one write per socket per batch.
     this.#commit = new GroupCommit(store, { maxBatch: maxCommitBatch, around: (run) => cork.run(run) });
     for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash));
@@ -249,14 +253,14 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     return messageKindSchemas[content.kind].parse(content) as MessageContent;
   }
 
-  /** Up to `limit` messages after `seq` (and before `until`), oldest first. */
+  /** Up to `limit` messages after `seq` (and before `until`), oldest first, within maxPageBytes. */
   after(room: Room, seq: number, limit: number, until?: number): Page {
-    return this.#store.after(room.id, seq, limit, until);
+    return this.#store.after(room.id, seq, limit, until, this.#maxPageBytes);
   }
 
-  /** Up to `limit` messages before `seq` (or the newest), oldest first. */
+  /** Up to `limit` messages before `seq` (or the newest), oldest first, within maxPageBytes. */
   before(room: Room, seq: number | undefined, limit: number): Page {
-    return this.#store.before(room.id, seq, limit);
+    return this.#store.before(room.id, seq, limit, this.#maxPageBytes);
   }
 
   /** Full-text search in one room, best first among the newest `candidates` matches. */

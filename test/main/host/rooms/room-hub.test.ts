@@ -35,6 +35,7 @@ function setup() {
     clock: () => 1000,
     logger: silentLogger,
     maxCommitBatch: 100,
+    maxPageBytes: 1 << 20,
   });
   return { store, hub, room: hub.ensure('general') };
 }
