@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RoomInfo } from '../../shared/protocol/index.ts';
 import { isAllowedHost } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
+import { webRoot } from './web-root.ts';
 
 export interface HttpRouteSources {
   machineName: string;
@@ -27,6 +28,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * HEAD; only local Host names (see request-guard.ts).
  */
 export function createHttpHandler(sources: HttpRouteSources) {
+  const find = sources.webRoot ? webRoot(sources.webRoot) : null;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!isAllowedHost(req.headers.host, sources.machineName, sources.allowedHosts)) {
       return sendJson(res, 421, { error: 'Host header names no local address' });
@@ -39,7 +41,7 @@ export function createHttpHandler(sources: HttpRouteSources) {
     if (path === '/health') return sendJson(res, 200, sources.health());
     if (path === '/api/rooms') return sendJson(res, 200, sources.rooms());
     if (path === '/ws') return sendJson(res, 426, { error: 'this endpoint speaks WebSocket; see docs/protocol.md' });
-    if (sources.webRoot && (await serveStatic(sources.webRoot, req, res, path))) return;
+    if (find && (await serveStatic(find, req, res, path))) return;
     sendJson(res, 404, { error: 'not found' });
   };
 }

@@ -17,3 +17,4 @@ export type { Recipient, Room } from './rooms/room.ts';
 export { encodeTextFrame } from './text-frame.ts';
 export { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from './lan-addresses.ts';
 export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';
+export { contentTypeOf, resolveInside, webRoot, type WebFile } from './web-root.ts';

@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside } from '../../../src/main/host/static-files.ts';
+import { resolveInside } from '../../../src/main/host/web-root.ts';
 import { startHost } from '../../helpers/host.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -14,11 +14,23 @@ beforeAll(() => {
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>Tincan</title>');
   writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(tmpdir(), 'tincan-secret.txt'), 'secret');
+  symlinkSync(join(tmpdir(), 'tincan-secret.txt'), join(web, 'assets', 'leak.txt'));
+  symlinkSync(join(web, 'assets', 'app.js'), join(web, 'assets', 'alias.js'));
 });
 afterAll(() => rmSync(web, { recursive: true, force: true }));
 afterEach(async () => h?.stop());
 
 describe('HTTP routes', () => {
+  it('does not follow a symlink out of the web root, and follows one inside it', async () => {
+    h = await startHost({ webRoot: web });
+    const leak = await fetch(`${h.http}/assets/leak.txt`);
+    expect(leak.status).toBe(404);
+    expect(await leak.text()).not.toContain('secret');
+    const alias = await fetch(`${h.http}/assets/alias.js`);
+    expect(alias.status).toBe(200);
+    expect(await alias.text()).toBe('console.log(1)');
+  });
+
   it('reports health and room info as JSON', async () => {
     h = await startHost({ hostName: 'box' }, ['general', 'ops']);
     const health = await (await fetch(`${h.http}/health`)).json();

@@ -47,7 +47,7 @@ export class RoomAccess {
     // Counted from here, before the slow part: repeats while this check runs are refused.
     const refused = this.#backoff.begin(address, room.name, this.#clock());
     if (refused) return { code: 'auth_backoff', ...refused };
-    let accepted = false;
+    let accepted: boolean;
     let tokenCheck: ReturnType<typeof verifyJoinToken> | undefined;
     try {
       // An invite's join token stands in for the password; a bad one counts as a wrong password.
