@@ -55,4 +55,10 @@ describe('RoomState', () => {
     expect(room.members).toEqual([{ id: 'a', nick: 'Ann' }]);
     expect(room.typing).toEqual([]);
   });
+
+  it('finds the highest seq held at or below a seq', () => {
+    const room = new RoomState('r');
+    room.insert([m(3), m(7), m(8)]);
+    expect([1, 3, 5, 7, 8, 100].map((s) => room.floorSeq(s))).toEqual([undefined, 3, 3, 7, 8, 8]);
+  });
 });

@@ -185,6 +185,23 @@ describe('HostClient against a real host', () => {
     expect(await ann.loadGap('general', 290, 301)).toBe(true);
     expect(room.messages.map((m) => m.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });
+
+  it('reaches the message of a jump through pages the host cuts short by bytes', async () => {
+    const server = await host({ limits: { ratePerSecond: 2000, rateBurst: 2000, maxPageBytes: 3000 } });
+    cleanups.push(() => server.close());
+    const bo = client(server.port, 'bo');
+    const boRoom = bo.join('general');
+    await until(() => boRoom.joined, 'bo joins');
+    for (let i = 1; i <= 200; i++) bo.send('general', `m${i} ${'x'.repeat(100)}`);
+    await until(() => bo.outgoing('general').length === 0, 'acks', 20_000);
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined && room.count > 0 && !room.loadingOlder, 'newest page');
+    expect(room.has(90)).toBe(false);
+    // The page from 39 on is cut after about 20 messages: the jump goes on until it holds 90.
+    expect(await ann.loadAround('general', 90)).toBe(true);
+    expect(room.has(40) && room.has(90)).toBe(true);
+  });
 });
 
 /** A TCP proxy in front of a host that can go silent (forward nothing, close nothing), like a vanished peer. */

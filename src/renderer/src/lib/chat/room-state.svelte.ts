@@ -69,6 +69,19 @@ export class RoomState {
     return this.#seqs.has(seq);
   }
 
+  /** The highest seq held that is at most `seq`, if any. */
+  floorSeq(seq: number): number | undefined {
+    const messages = this.#messages;
+    let lo = 0;
+    let hi = messages.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (messages[mid]!.seq <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? messages[lo - 1]!.seq : undefined;
+  }
+
   /** Add messages not held yet, keeping sequence order. Returns the ones that were new. */
   insert(incoming: readonly StoredMessage[]): StoredMessage[] {
     const fresh = incoming.filter((m) => !this.#seqs.has(m.seq));

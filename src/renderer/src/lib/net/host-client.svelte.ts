@@ -66,6 +66,8 @@ const SEARCH_TIMEOUT_MS = 10_000;
 const RETRIED = ['join:', 'newest:', 'older:', 'resume:', 'around:', 'gap:'];
 /** Messages on each side of a message a search result jumps to. */
 const AROUND = 50;
+/** Pages a jump asks for at most to reach its message (a host may cut pages short by bytes). */
+const MAX_AROUND_PAGES = 10;
 
 /**
  * One host as the UI sees it: a WebSocket with its browser-visible state (readyState, round-trip
@@ -674,20 +676,20 @@ export class HostClient {
    * Make sure message `seq` is held, with its context: the page around it (AROUND messages each
    * side) when it is not. Resolves true once it is held, false when it could not be loaded.
    */
-  loadAround(name: string, seq: number): Promise<boolean> {
+  async loadAround(name: string, seq: number): Promise<boolean> {
     const room = this.rooms.get(name);
-    if (!room) return Promise.resolve(false);
-    if (room.has(seq)) return Promise.resolve(true);
-    const ref = `around:${name}:${seq}`;
-    return this.#page(ref, {
-      type: 'history',
-      ref,
-      room: name,
-      after: Math.max(0, seq - AROUND - 1),
-      before: seq + AROUND + 1,
-      // 100 messages: the 50 before it, it, and 49 after.
-      limit: HISTORY_PAGE,
-    }).then((ok) => ok && room.has(seq));
+    if (!room) return false;
+    // A host may cut a page short (by bytes) before it reaches `seq`: go on from where it stopped.
+    let after = Math.max(0, seq - AROUND - 1);
+    for (let pages = 0; pages < MAX_AROUND_PAGES && !room.has(seq); pages++) {
+      const ref = `around:${name}:${seq}:${after}`;
+      const frame = { type: 'history', ref, room: name, after, before: seq + AROUND + 1, limit: HISTORY_PAGE } as const;
+      if (!(await this.#page(ref, frame))) return false;
+      const reached = room.floorSeq(seq) ?? 0;
+      if (reached <= after) break; // nothing new up to `seq`: it is not in the room
+      after = reached;
+    }
+    return room.has(seq);
   }
 
   /** Fill (the start of) a hole between two held messages: the next page after `after`, below `before`. */
