@@ -102,7 +102,11 @@ export class Feed {
   /** A line from the source. `cut`: it was longer than maxLineBytes and ends where it was cut. */
   push(raw: string, stream: FeedStream, cut = false): void {
     if (this.#closed) return;
-    if (this.#pending.length >= this.#limits.maxPendingLines || this.#bucket.take(this.#clock()) > 0) {
+    // The host's own lines about the process (started, exited, stopped) are few and always kept.
+    const over =
+      stream !== 'sys' &&
+      (this.#pending.length >= this.#limits.maxPendingLines || this.#bucket.take(this.#clock()) > 0);
+    if (over) {
       this.#skipped++;
       this.counts.dropped++;
     } else {

@@ -83,7 +83,9 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
     this.#retryTimer = undefined;
     const child = this.#child;
     if (!child) {
-      if (this.#status.state !== 'stopped') this.#set({ state: 'stopped', restarts: this.#status.restarts });
+      if (this.#status.state === 'stopped') return;
+      this.emit('line', 'stopped by the operator', 'sys', false);
+      this.#set({ state: 'stopped', restarts: this.#status.restarts });
       return;
     }
     this.#stopping = true;

@@ -205,5 +205,5 @@ export const textHandlers: { [T in ClientFrameType]: Handler<T> } = {
   history,
   search,
   ping,
-  'feed-input': feedInput,
+  'feed-input': (ctx, session, frame) => feedInput(ctx, session, frame), // late-bound: feeds import the host too
 };

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_FEED_LIMITS, type FeedLimits } from '../../../src/main/feeds/index.ts';
+import { ProcessRunner, type RunStatus } from '../../../src/main/feeds/process-runner.ts';
+
+const runners: ProcessRunner[] = [];
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+});
+
+function run(command: string[], limits: Partial<FeedLimits> = {}) {
+  const runner = new ProcessRunner({
+    command,
+    env: { PATH: process.env.PATH },
+    limits: { ...DEFAULT_FEED_LIMITS, restartBaseMs: 50, restartMaxMs: 400, stopGraceMs: 300, ...limits },
+    clock: Date.now,
+  });
+  runners.push(runner);
+  const lines: [string, string][] = [];
+  const states: RunStatus[] = [];
+  runner.on('line', (text, stream) => lines.push([stream, text]));
+  runner.on('status', (s) => states.push(s));
+  const until = (check: () => boolean, ms = 5000) =>
+    new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const tick = () => {
+        if (check()) return resolve();
+        if (Date.now() - started > ms) return reject(new Error(`timed out; lines ${JSON.stringify(lines)}`));
+        setTimeout(tick, 10);
+      };
+      tick();
+    });
+  return { runner, lines, states, until };
+}
+
+describe('ProcessRunner', () => {
+  it('runs without a shell: stdout and stderr become lines, and an exit with 0 stays exited', async () => {
+    const { runner, lines, states, until } = run(['sh', '-c', 'echo out; echo err >&2; printf "no newline"']);
+    runner.start();
+    await until(() => runner.status.state === 'exited');
+    expect(lines.filter(([s]) => s !== 'sys')).toEqual(
+      expect.arrayContaining([
+        ['out', 'out'],
+        ['err', 'err'],
+        ['out', 'no newline'],
+      ]),
+    );
+    expect(lines[0]).toEqual(['sys', expect.stringMatching(/^started: sh -c .* \(pid \d+\)$/)]);
+    expect(lines.at(-1)).toEqual(['sys', 'exited with code 0']);
+    expect(states.map((s) => s.state)).toEqual(['running', 'exited']);
+    expect(runner.status).toMatchObject({ state: 'exited', code: 0, restarts: 0 });
+  });
+
+  it('restarts a failing process with a backoff that doubles (base 50 ms, max 400 ms)', async () => {
+    const { runner, states, until, lines } = run(['sh', '-c', 'exit 3']);
+    runner.start();
+    await until(() => runner.status.restarts >= 4 && runner.status.state === 'restarting');
+    const waits = states.filter((s) => s.state === 'restarting').map((s) => s.retryAt! - s.since);
+    expect(waits.slice(0, 5)).toEqual([50, 100, 200, 400, 400].slice(0, waits.length));
+    expect(runner.status.code).toBe(3);
+    expect(lines).toContainEqual(['sys', 'exited with code 3; restarting in 50 ms']);
+  });
+
+  it('a command that cannot start is restarted with its error shown', async () => {
+    const { runner, until, lines } = run(['/nonexistent/program']);
+    runner.start();
+    await until(() => runner.status.state === 'restarting');
+    expect(runner.status.error).toBe('ENOENT');
+    expect(lines).toContainEqual(['sys', 'could not start /nonexistent/program: ENOENT']);
+  });
+
+  it('stop ends the whole process group, with SIGKILL after the grace when SIGTERM is ignored', async () => {
+    const { runner, until, lines } = run(['sh', '-c', 'trap "" TERM; sleep 30 & echo child $!; wait']);
+    runner.start();
+    await until(() => lines.some(([, t]) => t.startsWith('child ')));
+    const child = Number(lines.find(([, t]) => t.startsWith('child '))![1].slice(6));
+    const started = Date.now();
+    await runner.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(runner.status).toMatchObject({ state: 'stopped', signal: 'SIGKILL' });
+    expect(gone(child)).toBe(true); // the background sleep went with its group
+    expect(lines.at(-1)).toEqual(['sys', 'stopped by the operator']);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(runner.status.state).toBe('stopped'); // no restart after a stop
+  });
+
+  it('writes lines to stdin while running, and refuses when not', async () => {
+    const { runner, lines, until } = run(['sh', '-c', 'while read l; do echo "got $l"; done']);
+    expect(runner.write('early')).toBe(false);
+    runner.start();
+    await until(() => runner.running);
+    expect(runner.write('hello ; $(id)')).toBe(true);
+    await until(() => lines.some(([, t]) => t === 'got hello ; $(id)'));
+    await runner.restart();
+    await until(() => runner.running);
+    expect(runner.status.restarts).toBe(0);
+  });
+
+  it('a run longer than stableMs resets the backoff', async () => {
+    const { runner, states, until } = run(['sh', '-c', 'sleep 0.2; exit 1'], { stableMs: 100 });
+    runner.start();
+    await until(() => states.filter((s) => s.state === 'restarting').length >= 3);
+    const waits = states.filter((s) => s.state === 'restarting').map((s) => s.retryAt! - s.since);
+    expect(waits.slice(0, 3)).toEqual([50, 50, 50]);
+  });
+});
+
+/** True when the process no longer runs (gone, or a zombie waiting for init to reap it). */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return true;
+  }
+}
