@@ -219,6 +219,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('a room that feels finished (is
     await page.context().close();
   });
 
+  it('shows a feed post as the feed’s lines, stderr marked, colour codes dropped, never as ours', async () => {
+    const script = "console.log('\\x1b[32mgreen\\x1b[0m build ok'); console.error('disk almost full')";
+    const feeds = await spawnHost([
+      ...hostArgs(0, join(dataDir, 'feeds')),
+      '--room',
+      'builds',
+      '--feed',
+      `builds=${process.execPath} -e "${script}"`,
+    ]);
+    try {
+      const page = await openAs('Fay', {}, feeds.port);
+      await joinRoom(page, 'builds');
+      const feed = page.locator('.spacer .feed').first();
+      await feed.waitFor({ timeout: 10_000 });
+      await expect
+        .poll(() => page.locator('.spacer .feed .line').allTextContents())
+        .toEqual(expect.arrayContaining(['green build ok', 'disk almost full']));
+      await expect(page.locator('.spacer .feed .line[data-stream="err"]').allTextContents()).resolves.toContain(
+        'disk almost full',
+      );
+      await expect(page.locator('.spacer .message.unknown').count()).resolves.toBe(0);
+      await expect(page.locator('.spacer .mine').count()).resolves.toBe(0);
+      await page.screenshot({ path: join(SHOTS, 'feed-en.png') });
+      await page.context().close();
+    } finally {
+      feeds.child.kill('SIGTERM');
+      await feeds.exited;
+    }
+  });
+
   it('separates days and shows times in the UI language, the full date on hover', async () => {
     await post(bot, 'dates', ['two days ago', 'yesterday', 'today'], 'dates');
     const day = 86_400_000;

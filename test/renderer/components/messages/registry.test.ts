@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import AnnouncementRow from '../../../../src/renderer/src/components/messages/AnnouncementRow.svelte';
+import FeedRow from '../../../../src/renderer/src/components/messages/FeedRow.svelte';
 import { messageRows, rowFor } from '../../../../src/renderer/src/components/messages/registry.ts';
 import TextRow from '../../../../src/renderer/src/components/messages/TextRow.svelte';
 import { MESSAGE_KINDS } from '../../../../src/shared/protocol/index.ts';
@@ -12,5 +13,6 @@ describe('message row registry', () => {
   it('pairs each kind with its own row', () => {
     expect(rowFor('text')).toBe(TextRow);
     expect(rowFor('announcement')).toBe(AnnouncementRow);
+    expect(rowFor('feed')).toBe(FeedRow);
   });
 });

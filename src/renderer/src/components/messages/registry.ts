@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { MessageKind } from '../../../../shared/protocol/index.ts';
 import AnnouncementRow from './AnnouncementRow.svelte';
+import FeedRow from './FeedRow.svelte';
 import type { RowProps } from './row-env.ts';
 import TextRow from './TextRow.svelte';
 
@@ -12,6 +13,7 @@ import TextRow from './TextRow.svelte';
 export const messageRows: { [K in MessageKind]?: Component<RowProps<K>> } = {
   text: TextRow,
   announcement: AnnouncementRow,
+  feed: FeedRow,
 };
 
 /** The row component for `kind`, typed for its content; undefined when this renderer has none yet. */

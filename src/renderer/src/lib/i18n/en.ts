@@ -146,6 +146,7 @@ export const en = {
   'invite.noToken': 'This room has a password: people joining by this link will be asked for it.',
   'invite.close': 'Close',
   'invite.qrAlt': 'QR code of the invite link',
+  'message.feed.skipped': '{count} lines skipped (the feed printed faster than the host keeps)',
   'message.announcement.info': 'Notice',
   'message.announcement.warning': 'Warning',
   'message.announcement.from': 'from {nick}',

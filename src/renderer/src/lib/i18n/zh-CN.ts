@@ -148,6 +148,7 @@ export const zhCN: Record<MessageKey, string> = {
   'invite.noToken': '此房间有密码：通过此链接加入的人需要输入密码。',
   'invite.close': '关闭',
   'invite.qrAlt': '邀请链接的二维码',
+  'message.feed.skipped': '跳过了 {count} 行（输出速度超过主机的保存上限）',
   'message.announcement.info': '公告',
   'message.announcement.warning': '警告',
   'message.announcement.from': '来自 {nick}',
