@@ -150,13 +150,20 @@ async function announce(host: HostServer, config: CliConfig): Promise<HostDiscov
   return discovery;
 }
 
+/**
+ * Invite links for the open rooms. A password room's link carries a join token that admits anyone
+ * holding it, so it is printed only when asked for (`invite ROOM` in the console): a start's output
+ * often ends up in logs.
+ */
 function printInvites(host: HostServer): void {
   const lines: string[] = [];
   for (const room of host.rooms()) {
+    if (room.locked) {
+      lines.push(`  ${room.name}: password room; type "invite ${room.name}" for a link with a join token`);
+      continue;
+    }
     try {
-      const { url, expiresAt } = createInvite(host, { room: room.name });
-      const until = expiresAt ? `  (token valid until ${new Date(expiresAt).toISOString()})` : '';
-      lines.push(`  ${room.name}: ${url}${until}`);
+      lines.push(`  ${room.name}: ${createInvite(host, { room: room.name }).url}`);
     } catch {
       return; // no LAN address: nothing to invite to
     }
@@ -216,7 +223,13 @@ async function main(): Promise<void> {
         },
       );
   };
-  attachOperatorConsole(host, process.stdin, process.stdout, feeds);
+  const consoleHost = {
+    rooms: () => host.rooms(),
+    announce: (...args: Parameters<HostServer['announce']>) => host.announce(...args),
+    revokeJoinToken: (token: string) => host.revokeJoinToken(token),
+    invite: (room: string) => createInvite(host, { room }),
+  };
+  attachOperatorConsole(consoleHost, process.stdin, process.stdout, feeds);
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

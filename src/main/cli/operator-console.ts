@@ -15,6 +15,8 @@ export const CONSOLE_HELP = `Commands (type them here, one per line):
   warn TEXT                the same, shown as a warning
   announce #ROOM: TEXT     post to one room only (also: warn #ROOM: TEXT)
   rooms                    list the rooms and who is in them
+  invite ROOM              print an invite link to ROOM (with a join token for a password room)
+  revoke TOKEN|LINK        stop one invite's join token from admitting anyone (others keep working)
   feeds                    list the feeds: room, state, command, stdin
   stop FEED                stop a feed's process (it stays stopped)
   start FEED               start it again (restart count and backoff begin anew)
@@ -30,6 +32,8 @@ export const MAX_CONSOLE_LINE = 4000;
 export type OperatorCommand =
   | { kind: 'announce'; text: string; level: AnnouncementLevel; room?: string }
   | { kind: 'rooms' }
+  | { kind: 'invite'; room: string }
+  | { kind: 'revoke'; token: string }
   | { kind: 'feeds' }
   | { kind: 'feed'; action: 'stop' | 'start' | 'restart'; feed: string }
   | { kind: 'stdin'; feed: string; who: string }
@@ -53,6 +57,12 @@ export function parseOperatorLine(line: string): OperatorCommand {
       return { kind: 'help' };
     case 'rooms':
       return { kind: 'rooms' };
+    case 'invite':
+      if (rest === '') throw new ConsoleError('invite wants a room name');
+      return { kind: 'invite', room: rest };
+    case 'revoke':
+      if (rest === '') throw new ConsoleError('revoke wants a join token or an invite link');
+      return { kind: 'revoke', token: rest };
     case 'feeds':
       return { kind: 'feeds' };
     case 'stop':
@@ -88,8 +98,10 @@ export function parseOperatorLine(line: string): OperatorCommand {
   }
 }
 
-type ConsoleHost = Pick<HostServer, 'rooms'> & {
+type ConsoleHost = Pick<HostServer, 'rooms' | 'revokeJoinToken'> & {
   announce(text: string, options?: AnnounceOptions): Promise<Announced[]>;
+  /** An invite link to the room; the CLI passes createInvite with the host's LAN addresses. */
+  invite(room: string): { url: string; expiresAt: number | null };
 };
 
 /** Run one parsed command against the host; resolves with what to print. */
@@ -116,6 +128,15 @@ export async function runOperatorCommand(
           .map((r) => `  ${r.name}: ${r.members} here, ${r.head} messages${r.locked ? ', password' : ''}`)
           .join('\n') + '\n'
       );
+    case 'invite': {
+      const { url, expiresAt } = host.invite(command.room);
+      const until = expiresAt ? `  (its token admits anyone until ${new Date(expiresAt).toISOString()})` : '';
+      return `${url}${until}\n`;
+    }
+    case 'revoke': {
+      const { room } = host.revokeJoinToken(command.token);
+      return `revoked: that token no longer admits anyone to ${room}\n`;
+    }
     case 'announce': {
       const stored = await host.announce(command.text, {
         level: command.level,

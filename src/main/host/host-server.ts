@@ -15,10 +15,13 @@ import { openDatabase, MessageStore } from '../store/index.ts';
 import {
   DEFAULT_JOIN_TOKEN_TTL_MS,
   issueJoinToken,
+  joinTokenDigest,
+  joinTokenExpiry,
+  verifyJoinToken,
   joinTokenSecret,
   MAX_JOIN_TOKEN_TTL_MS,
 } from './auth/join-token.ts';
-import { hashPassword } from './auth/password.ts';
+import { hashPassword, verifyPassword } from './auth/password.ts';
 import { PasswordBackoff } from './auth/password-backoff.ts';
 import { RoomAccess } from './auth/room-access.ts';
 import type { BinaryHandler } from './binary-handlers.ts';
@@ -228,8 +231,16 @@ export class HostServer {
   async createRoom(name: string, settings: RoomSettings = {}): Promise<RoomInfo> {
     const room = this.#hub.ensure(name);
     if (settings.password !== undefined) {
-      const hash = settings.password === null ? null : await hashPassword(settings.password);
-      this.#hub.setPasswordHash(room, hash);
+      // The same password again keeps its hash (and its salt): invite tokens are bound to the hash,
+      // so rehashing on every start would end every invite.
+      const unchanged =
+        settings.password !== null &&
+        room.passwordHash !== null &&
+        (await verifyPassword(settings.password, room.passwordHash));
+      if (!unchanged) {
+        const hash = settings.password === null ? null : await hashPassword(settings.password);
+        this.#hub.setPasswordHash(room, hash);
+      }
     }
     return room.info(this.#hub.head(room));
   }
@@ -248,6 +259,28 @@ export class HostServer {
     const expiresAt = Math.floor(this.options.clock() + ttlMs);
     const token = issueJoinToken(joinTokenSecret(this.#store), room, expiresAt, found.passwordHash);
     return { token, expiresAt };
+  }
+
+  /**
+   * Revoke one invite's join token (the token, or an invite link carrying one): it stops admitting
+   * anyone at once, while other invites to the room keep working. Throws when it is not a token of
+   * one of this host's rooms.
+   */
+  revokeJoinToken(tokenOrInvite: string): { room: string; expiresAt: number } {
+    const token = /[#&?]token=([^&\s]+)/.exec(tokenOrInvite)?.[1] ?? tokenOrInvite.trim();
+    const expiresAt = joinTokenExpiry(token);
+    const secret = joinTokenSecret(this.#store);
+    const room =
+      expiresAt === null
+        ? undefined
+        : this.#hub
+            .rooms()
+            .find(
+              (r) => r.passwordHash !== null && verifyJoinToken(secret, r.name, token, r.passwordHash, 0) !== 'invalid',
+            );
+    if (!room || expiresAt === null) throw new RangeError('that is not an invite token of this host');
+    this.#store.revokeJoinToken(joinTokenDigest(token), expiresAt, this.options.clock());
+    return { room: room.name, expiresAt };
   }
 
   /**

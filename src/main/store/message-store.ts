@@ -171,6 +171,18 @@ export class MessageStore {
     return { id: row.id, name: row.name, passwordHash: row.password_hash };
   }
 
+  /** Remember a revoked join token (by digest) until `expiresAt`; expired ones are forgotten. */
+  revokeJoinToken(digest: string, expiresAt: number, now: number): void {
+    this.#db.prepare('DELETE FROM revoked_join_tokens WHERE expires_at <= ?').run(now);
+    this.#db
+      .prepare('INSERT OR REPLACE INTO revoked_join_tokens (digest, expires_at) VALUES (?, ?)')
+      .run(digest, expiresAt);
+  }
+
+  isJoinTokenRevoked(digest: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM revoked_join_tokens WHERE digest = ?').get(digest) !== undefined;
+  }
+
   setPasswordHash(roomId: number, hash: string | null): void {
     this.#db.prepare('UPDATE rooms SET password_hash = ? WHERE id = ?').run(hash, roomId);
   }

@@ -56,6 +56,13 @@ export const MIGRATIONS: readonly string[] = [
     DELETE FROM messages_fts WHERE rowid = old.id;
   END;
   `,
+  // 4: revoked invite tokens, by SHA-256 digest, kept until the token would have expired anyway.
+  `
+  CREATE TABLE revoked_join_tokens (
+    digest     TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,37 @@ describe('the headless host console', () => {
       expect(host.stdout()).toMatch(/error: no room named "nowhere"/);
       expect(host.stdout()).toMatch(/announced in 1 room: ops #2/);
       await ann.close();
+    } finally {
+      host.child.kill('SIGTERM');
+      await host.exited;
+    }
+  });
+});
+
+describe('invites from the console', () => {
+  it('prints no join token at start, makes one on `invite`, and `revoke` ends it', async () => {
+    const passwordFile = join(dir, 'vault.txt');
+    writeFileSync(passwordFile, 'sesame\n');
+    const host = await spawnHost(
+      ['--port', '0', '--data', join(dir, 'invites'), '--room', 'general', '--password-file', `vault=${passwordFile}`],
+      { stdin: 'pipe' },
+    );
+    try {
+      await expect.poll(() => host.stdout(), { timeout: 5000 }).toMatch(/Invite links:/);
+      expect(host.stdout()).not.toMatch(/token=/);
+      expect(host.stdout()).toMatch(/vault: password room; type "invite vault"/);
+      host.child.stdin!.write('invite vault\n');
+      await expect.poll(() => /token=([A-Za-z0-9._-]+)/.exec(host.stdout())?.[1], { timeout: 5000 }).toBeTruthy();
+      const link = /(http:\/\/\S+token=[A-Za-z0-9._-]+)/.exec(host.stdout())![1]!;
+      const token = /token=([A-Za-z0-9._-]+)/.exec(link)![1]!;
+      host.child.stdin!.write(`revoke ${link}\n`);
+      await expect
+        .poll(() => host.stdout(), { timeout: 5000 })
+        .toMatch(/revoked: that token no longer admits anyone to vault/);
+      const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`, 'ann');
+      c.send({ type: 'join', ref: 'j', room: 'vault', token });
+      expect(await c.next('error')).toMatchObject({ code: 'wrong_password', message: 'The join token was revoked.' });
+      await c.close();
     } finally {
       host.child.kill('SIGTERM');
       await host.exited;

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Join tokens let an invite link open a password room without the password. A token is
@@ -14,13 +14,27 @@ export const MAX_JOIN_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** The `meta` key of the host's token secret. */
 export const JOIN_TOKEN_SECRET_KEY = 'join_token_secret';
 
-/** What the secret is read from: MessageStore.meta. */
+/** What the secret and the revocations are read from: the MessageStore. */
 export interface SecretStore {
   meta(key: string, create: () => string): string;
+  /** True when a token with this digest was revoked (and has not expired yet). */
+  isJoinTokenRevoked(digest: string): boolean;
+}
+
+/** How a revoked token is remembered: its SHA-256, never the token itself. */
+export function joinTokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** When a well-formed token expires (ms), or null when it is not one. */
+export function joinTokenExpiry(token: string): number | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== JOIN_TOKEN_VERSION || !/^[0-9a-z]{1,11}$/.test(parts[1]!)) return null;
+  return parseInt(parts[1]!, 36);
 }
 
 /** The host's token secret, created (32 random bytes) the first time it is asked for. */
-export function joinTokenSecret(store: SecretStore): Buffer {
+export function joinTokenSecret(store: Pick<SecretStore, 'meta'>): Buffer {
   return Buffer.from(
     store.meta(JOIN_TOKEN_SECRET_KEY, () => randomBytes(32).toString('base64')),
     'base64',
@@ -39,7 +53,7 @@ export function issueJoinToken(secret: Buffer, room: string, expiresAt: number, 
   return `${JOIN_TOKEN_VERSION}.${expiresAt.toString(36)}.${mac(secret, room, expiresAt, passwordHash).toString('base64url')}`;
 }
 
-export type JoinTokenCheck = 'ok' | 'expired' | 'invalid';
+export type JoinTokenCheck = 'ok' | 'expired' | 'revoked' | 'invalid';
 
 /** Check a token for `room` at `now`, comparing the MAC in constant time. */
 export function verifyJoinToken(

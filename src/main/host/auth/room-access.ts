@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../shared/protocol/index.ts';
 import type { Room } from '../rooms/room.ts';
-import { joinTokenSecret, verifyJoinToken, type SecretStore } from './join-token.ts';
+import { joinTokenDigest, joinTokenSecret, verifyJoinToken, type SecretStore } from './join-token.ts';
 import { verifyPassword } from './password.ts';
 import type { PasswordBackoff } from './password-backoff.ts';
 
@@ -53,6 +53,7 @@ export class RoomAccess {
       // An invite's join token stands in for the password; a bad one counts as a wrong password.
       if (token !== undefined) {
         tokenCheck = verifyJoinToken(joinTokenSecret(this.#secrets), room.name, token, hash, this.#clock());
+        if (tokenCheck === 'ok' && this.#secrets.isJoinTokenRevoked(joinTokenDigest(token))) tokenCheck = 'revoked';
       }
       accepted = tokenCheck === 'ok' || (password !== undefined && (await verifyPassword(password, hash)));
     } catch (error) {
@@ -64,7 +65,10 @@ export class RoomAccess {
     if (accepted) return null;
     const refusal: AccessRefusal = { code: 'wrong_password', retryAfterMs: wait };
     if (password === undefined)
-      refusal.message = `The join token is ${tokenCheck === 'expired' ? 'expired' : 'not valid'}.`;
+      refusal.message =
+        tokenCheck === 'expired' || tokenCheck === 'revoked'
+          ? `The join token was ${tokenCheck === 'expired' ? 'valid until it expired' : 'revoked'}.`
+          : 'The join token is not valid.';
     return refusal;
   }
 }

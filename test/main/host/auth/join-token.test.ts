@@ -48,6 +48,7 @@ describe('join tokens', () => {
   it('use a per-host secret kept in the store', () => {
     const meta = new Map<string, string>();
     const store = {
+      isJoinTokenRevoked: () => false,
       meta: (key: string, create: () => string) => {
         if (!meta.has(key)) meta.set(key, create());
         return meta.get(key)!;
@@ -122,7 +123,11 @@ describe('joining a password room with an invite token', () => {
     const { token } = host.issueJoinToken('vault', 60_000)!;
     advance(60_000);
     const reply = await tryJoin(await client('ann'), { token });
-    expect(reply).toMatchObject({ type: 'error', code: 'wrong_password', message: 'The join token is expired.' });
+    expect(reply).toMatchObject({
+      type: 'error',
+      code: 'wrong_password',
+      message: 'The join token was valid until it expired.',
+    });
   });
 
   it('refuses tokens issued before the room’s password changed', async () => {
@@ -150,5 +155,47 @@ describe('joining a password room with an invite token', () => {
     const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
     stops.unshift(() => c.close().then(() => undefined));
     expect((await tryJoin(c, { token })).type).toBe('joined');
+  });
+
+  it('keeps tokens valid when a restart sets the same password again (the hash is kept)', async () => {
+    const dataDir = join(dir, 'same-password');
+    const first = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
+    await first.createRoom('vault', { password: 'sesame' });
+    const { token } = first.issueJoinToken('vault')!;
+    await first.close();
+    const second = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
+    await second.createRoom('vault', { password: 'sesame' }); // what the CLI does with --password-file
+    await second.listen();
+    stops.push(() => second.close());
+    const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
+    stops.unshift(() => c.close().then(() => undefined));
+    expect((await tryJoin(c, { token })).type).toBe('joined');
+  });
+
+  it('revokes one token, by itself or by its invite link, and leaves the others working, across a restart', async () => {
+    const dataDir = join(dir, 'revoke');
+    const first = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
+    await first.createRoom('vault', { password: 'sesame' });
+    const leaked = first.issueJoinToken('vault')!.token;
+    const kept = first.issueJoinToken('vault', 60_000)!.token;
+    const other = first.issueJoinToken('vault', 120_000)!.token;
+    expect(first.revokeJoinToken(leaked)).toMatchObject({ room: 'vault' });
+    expect(first.revokeJoinToken(`http://10.0.0.2:4747/#/join?room=vault&token=${other}`).room).toBe('vault');
+    expect(() => first.revokeJoinToken('1.zz.nope')).toThrow('not an invite token of this host');
+    expect(() => first.revokeJoinToken(tamper(kept))).toThrow('not an invite token of this host');
+    await first.close();
+    const second = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
+    await second.listen();
+    stops.push(() => second.close());
+    const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
+    stops.unshift(() => c.close().then(() => undefined));
+    // The kept one first: the revoked one counts as a wrong try, and backs this address off.
+    expect((await tryJoin(c, { token: kept })).type).toBe('joined');
+    const d = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`, 'bo');
+    stops.unshift(() => d.close().then(() => undefined));
+    expect(await tryJoin(d, { token: leaked })).toMatchObject({
+      code: 'wrong_password',
+      message: 'The join token was revoked.',
+    });
   });
 });
