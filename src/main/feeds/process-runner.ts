@@ -111,6 +111,7 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
   #spawn(): void {
     const { command, env, cwd, limits, clock } = this.#options;
     this.#stopping = false;
+    this.#set({ state: 'starting', restarts: this.#status.restarts });
     let child: ChildProcess;
     try {
       // detached: its own process group, so stop reaches what it started too (sh -c 'a | b').

@@ -47,7 +47,7 @@ describe('ProcessRunner', () => {
     );
     expect(lines[0]).toEqual(['sys', expect.stringMatching(/^started: sh -c .* \(pid \d+\)$/)]);
     expect(lines.at(-1)).toEqual(['sys', 'exited with code 0']);
-    expect(states.map((s) => s.state)).toEqual(['running', 'exited']);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'running', 'exited']);
     expect(runner.status).toMatchObject({ state: 'exited', code: 0, restarts: 0 });
   });
 
