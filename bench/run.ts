@@ -23,6 +23,7 @@ import { fanout } from './scenarios/fanout.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { latency } from './scenarios/latency.ts';
 import { renderer } from './scenarios/renderer.ts';
+import { search } from './scenarios/search.ts';
 import { slowConsumer } from './scenarios/slow-consumer.ts';
 
 const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
@@ -32,6 +33,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['D', slowConsumer],
   ['E', idleMemory],
   ['F', renderer],
+  ['G', search],
 ];
 
 export function machine() {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { epochNow } from './probe.ts';
 import { connectAll, Kind, RawClient, type Flavor } from './raw-client.ts';
+import { searchJob, type SearchJob, type SearchResult } from './search-job.ts';
 import { percentile } from './stats.ts';
 
 interface Common {
@@ -51,7 +52,7 @@ export interface IdleJob extends Common {
   kind: 'idle';
 }
 
-export type Job = RoomJob | AcksJob | IdleJob;
+export type Job = RoomJob | AcksJob | IdleJob | SearchJob;
 
 export interface Latency {
   p50Ms: number;
@@ -87,7 +88,7 @@ export interface IdleResult {
   clients: number;
 }
 
-export type JobResult = RoomResult | AcksResult | IdleResult;
+export type JobResult = RoomResult | AcksResult | IdleResult | SearchResult;
 
 export type LoadgenMessage =
   | { type: 'checkpoint'; name: string; server: 'reset' | 'sample' | 'gc' }
@@ -367,6 +368,8 @@ async function run(job: Job): Promise<JobResult> {
       return acksJob(job);
     case 'idle':
       return idleJob(job);
+    case 'search':
+      return searchJob(job);
   }
 }
 

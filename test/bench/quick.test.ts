@@ -33,6 +33,7 @@ const PRIMARY: Record<string, string> = {
   D: 'healthyP99Ms',
   E: 'heapPerConnectionAll',
   F: 'firstFrameMs',
+  G: 'searchP50Ms',
 };
 
 function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -60,6 +61,7 @@ describe('npm run bench -- --quick', () => {
       'D. Slow consumer',
       'E. Idle memory',
       'F. Renderer',
+      'G. Search',
     ]) {
       expect(stdout).toContain(heading);
     }
@@ -69,7 +71,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.quick).toBe(true);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
 
     for (const [id, primary] of Object.entries(PRIMARY)) {
       const scenario = report.scenarios[id]!;
@@ -95,6 +97,6 @@ describe('npm run bench -- --quick', () => {
     ]);
     // The renderer: Tincan's virtualized list against a plain {#each}.
     expect(report.scenarios.F!.rows.map((r) => r.variant)).toEqual(['tincan', 'plain-each']);
-    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F']));
+    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G']));
   });
 });
