@@ -163,8 +163,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('desktop UI against the real ma
     await desk.screenshot({ path: join(SHOTS, 'desktop-invite-en.png') });
     await dialog.getByRole('button', { name: 'Close' }).click();
 
-    // Stopping from the UI stops the host; the guest sees the connection close.
+    // The operator announces from the host panel; the guest gets it in the room, stored like a message.
     await desk.getByRole('button', { name: 'Home', exact: false }).first().click();
+    await desk.getByLabel('Announcement').fill('Pizza in the kitchen');
+    await desk.getByLabel('Show as').selectOption('warning');
+    await desk.getByRole('button', { name: 'Post' }).click();
+    await desk.getByText('Posted in 1 room(s).').waitFor();
+    await expect.poll(() => guest.getByText('Pizza in the kitchen').count()).toBeGreaterThan(0);
+
+    // Stopping from the UI stops the host; the guest sees the connection close.
     await desk.getByRole('button', { name: 'Stop hosting' }).click();
     await expect.poll(() => host.status().state).toBe('stopped');
     await expect
