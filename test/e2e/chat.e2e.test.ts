@@ -223,23 +223,28 @@ describe.skipIf(!hasChromium && !process.env.CI)('invite links in the browser', 
   it('an invite with a join token opens the locked room without the password; a tampered one asks for it', async () => {
     const pwFile = join(dataDir, 'vault.pw');
     writeFileSync(pwFile, 'sesame\n');
-    const locked = await spawnHost([
-      '--port',
-      '0',
-      '--bind',
-      '127.0.0.1',
-      '--data',
-      join(dataDir, 'invites'),
-      '--room',
-      'lobby',
-      '--password-file',
-      `vault=${pwFile}`,
-      '--web',
-      webRoot,
-      '--no-discovery',
-    ]);
+    const locked = await spawnHost(
+      [
+        '--port',
+        '0',
+        '--bind',
+        '127.0.0.1',
+        '--data',
+        join(dataDir, 'invites'),
+        '--room',
+        'lobby',
+        '--password-file',
+        `vault=${pwFile}`,
+        '--web',
+        webRoot,
+        '--no-discovery',
+      ],
+      { stdin: 'pipe' },
+    );
     try {
-      const pattern = /vault: (http:\/\/127\.0\.0\.1:\d+\/#\/join\?\S+)/;
+      // The host prints a password room's link (with a join token) when its operator asks for one.
+      locked.child.stdin!.write('invite vault\n');
+      const pattern = /(http:\/\/127\.0\.0\.1:\d+\/#\/join\?room=vault\S*token=\S+)/;
       await expect.poll(() => pattern.test(locked.stdout())).toBe(true);
       const link = pattern.exec(locked.stdout())?.[1];
       expect(link, locked.stdout()).toBeTruthy();
