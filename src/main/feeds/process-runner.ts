@@ -171,8 +171,8 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
     const why = end.error ? 'failed' : end.signal ? `killed by ${end.signal}` : `exited with code ${end.code}`;
     if (end.error === undefined) this.emit('line', `${why}; restarting in ${formatDelay(delay)}`, 'sys', false);
     else this.emit('line', `restarting in ${formatDelay(delay)}`, 'sys', false);
-    const retryAt = this.#options.clock() + delay;
-    this.#set({ state: 'restarting', restarts: this.#status.restarts, retryAt, ...end });
+    const now = this.#options.clock();
+    this.#set({ state: 'restarting', restarts: this.#status.restarts, retryAt: now + delay, ...end }, now);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.#status = { ...this.#status, restarts: this.#status.restarts + 1 };
@@ -188,8 +188,8 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
     }
   }
 
-  #set(status: Omit<RunStatus, 'since'>): void {
-    this.#status = { ...status, since: this.#options.clock() };
+  #set(status: Omit<RunStatus, 'since'>, since = this.#options.clock()): void {
+    this.#status = { ...status, since };
     this.emit('status', this.#status);
   }
 }

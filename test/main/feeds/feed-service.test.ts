@@ -96,7 +96,7 @@ describe('FeedService: one process shared by the room', () => {
     expect(exited.feed.code).toBe(0);
     await waitFor(() => linesOf(ann, 'flaky', 'sys').includes('stopped by the operator'));
     expect(linesOf(ann, 'flaky', 'sys')).toContain('exited with code 7; restarting in 200 ms');
-    expect(linesOf(ann, 'flaky').slice(0, 2)).toEqual(['bye', 'bye']);
+    expect(linesOf(ann, 'flaky')[0]).toBe('bye');
   });
 
   it('runs the command with the documented environment only', async () => {
@@ -239,19 +239,19 @@ describe('FeedService: floods, slow viewers and retention', () => {
     const slow = await joined('ops', 'slow');
     const fast = await joined('ops', 'fast');
     const long = 'x'.repeat(1000);
-    const feed = feeds.addCommand('ops', ['sh', '-c', `while :; do echo ${long}; done`]);
+    const feed = feeds.addCommand('ops', ['yes', long]);
     // The slow viewer stops reading: its socket fills, then the host's queue for it.
     (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-    await waitFor(() => feed.counts.stored > 60_000, 20_000);
-    await feeds.stop('sh');
+    await waitFor(() => feed.counts.stored > 40_000, 20_000);
+    await feeds.stop('yes');
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const skipped = await slow.next('skipped', () => true, 10_000);
-    expect(skipped).toMatchObject({ room: 'ops', feed: 'sh' });
+    expect(skipped).toMatchObject({ room: 'ops', feed: 'yes' });
     expect(skipped.lines).toBeGreaterThan(1000);
     expect(skipped.to).toBeGreaterThanOrEqual(skipped.from);
     expect(slow.ws.readyState).toBe(slow.ws.OPEN); // not dropped as a slow consumer
     // What it missed is exactly the batches it was not sent; the fast viewer got them all.
-    await waitFor(() => linesOf(slow, 'sh', 'sys').includes('stopped by the operator'), 10_000);
+    await waitFor(() => linesOf(slow, 'yes', 'sys').includes('stopped by the operator'), 10_000);
     const got = new Set(slow.all('message').map((m) => m.seq));
     const missed = fast.all('message').filter((m) => !got.has(m.seq));
     expect(missed.length).toBeGreaterThan(0);
