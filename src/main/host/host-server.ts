@@ -25,6 +25,7 @@ import { hashPassword, verifyPassword } from './auth/password.ts';
 import { PasswordBackoff } from './auth/password-backoff.ts';
 import { RoomAccess } from './auth/room-access.ts';
 import type { BinaryHandler } from './binary-handlers.ts';
+import { EchoEndpoint } from './echo-endpoint.ts';
 import { FrameDispatch } from './frame-dispatch.ts';
 import type { HostContext } from './host-context.ts';
 import { createHttpHandler } from './http-routes.ts';
@@ -64,6 +65,7 @@ export class HostServer {
   readonly #onSlow: (session: Session) => void;
   readonly #onDrop: (session: Session, reason: string) => void;
   readonly #dispatch: FrameDispatch;
+  readonly #echo: EchoEndpoint;
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
   readonly #startedAt: number;
@@ -130,6 +132,7 @@ export class HostServer {
       },
     };
     this.#dispatch = new FrameDispatch(this.#context);
+    this.#echo = new EchoEndpoint(limits, o.clock);
     this.#gate = new UpgradeGate(limits, {
       machineName: o.hostName,
       allowedHosts: o.allowedHosts,
@@ -311,9 +314,10 @@ export class HostServer {
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A named function, not a closure: a closure here would keep `req` alive as long as the socket.
     socket.on('error', destroySocket);
-    const refusal = this.#gate.admit(req, socket);
-    if (refusal) return refuseUpgrade(socket, ...refusal);
+    const admitted = this.#gate.admit(req, socket);
+    if (typeof admitted !== 'string') return refuseUpgrade(socket, ...admitted);
     if (this.#closing) return refuseUpgrade(socket, 503, 'Host is shutting down');
+    if (admitted === '/echo') return this.#echo.upgrade(req, socket, head);
     this.#wss.handleUpgrade(req, socket, head, (ws, request) => this.#accept(ws, socket, remoteAddressOf(request)));
   }
 
@@ -348,6 +352,7 @@ export class HostServer {
    * but has not read anything the host sent since then.
    */
   #beat(): void {
+    this.#echo.beat();
     for (const session of this.#sessions.values()) {
       if (!session.alive) {
         session.ws.terminate();
@@ -380,9 +385,11 @@ export class HostServer {
           session.ws.close(CLOSE_CODES.goingAway, 'host shutting down');
         }),
     );
+    this.#echo.close(CLOSE_CODES.goingAway, 'host shutting down');
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.all(closed), grace]);
     for (const session of this.#sessions.values()) session.ws.terminate();
+    this.#echo.terminate();
     this.#http.closeAllConnections();
     await stopped;
     this.#hub.flush();

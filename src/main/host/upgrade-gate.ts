@@ -24,6 +24,9 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
   );
 }
 
+/** The WebSocket endpoints: the protocol, and an echo of whatever a client sends. */
+export type Endpoint = '/ws' | '/echo';
+
 export interface GateLimits {
   maxConnections: number;
   maxConnectionsPerAddress: number;
@@ -64,10 +67,13 @@ export class UpgradeGate {
     return this.#total;
   }
 
-  /** Returns the refusal as [status, reason], or null after counting the socket in. */
-  admit(req: IncomingMessage, socket: Duplex): [number, string] | null {
+  /**
+   * Returns the refusal as [status, reason], or the endpoint (`/ws` or `/echo`) after counting the
+   * socket in.
+   */
+  admit(req: IncomingMessage, socket: Duplex): [number, string] | Endpoint {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/ws') return [404, 'WebSocket endpoint is /ws'];
+    if (path !== '/ws' && path !== '/echo') return [404, 'WebSocket endpoints are /ws and /echo'];
     if (!isAllowedHost(req.headers.host, this.#rules.machineName, this.#rules.allowedHosts)) {
       return [421, 'Host header names no local address'];
     }
@@ -87,7 +93,7 @@ export class UpgradeGate {
     this.#total++;
     this.#perAddress.set(group, fromGroup + 1);
     socket.on('close', this.#release);
-    return null;
+    return path;
   }
 
   #released(group: string): void {
