@@ -8,6 +8,7 @@ import {
   BINARY_HEADER_BYTES,
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  TINCAN_SUBPROTOCOL,
   type AnnouncementLevel,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
@@ -144,6 +145,9 @@ export class HostServer {
       maxPayload: Math.max(limits.maxFrameBytes, BINARY_HEADER_BYTES + limits.maxChunkBytes),
       perMessageDeflate: false,
       clientTracking: false,
+      // A client that offers `tincan.v1` learns from the handshake that this is a Tincan host,
+      // before it sends anything of its own (its device id).
+      handleProtocols: (offered) => (offered.has(TINCAN_SUBPROTOCOL) ? TINCAN_SUBPROTOCOL : false),
     });
     const handler = createHttpHandler({
       machineName: o.hostName,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol/index.ts';
 import { startHost } from '../../helpers/host.ts';
 import { TestClient } from '../../helpers/test-client.ts';
@@ -318,5 +319,27 @@ describe('HostServer: resume', () => {
     c.send({ type: 'ping', t: 0 });
     await c.next('pong');
     expect(c.all('history')).toHaveLength(1);
+  });
+});
+
+describe('the tincan.v1 subprotocol', () => {
+  it('is selected when offered, so a client knows it reached a Tincan host before sending hello', async () => {
+    const h = await startHost();
+    try {
+      const offered = new WebSocket(h.url, ['other', 'tincan.v1']);
+      await new Promise((resolve) => offered.once('open', resolve));
+      expect(offered.protocol).toBe('tincan.v1');
+      offered.close();
+      const plain = new WebSocket(h.url);
+      await new Promise((resolve) => plain.once('open', resolve));
+      expect(plain.protocol).toBe('');
+      plain.close();
+      // Offered only others: the host selects none, and a client that asked for one fails the
+      // handshake (ws does, as browsers do) before anything was sent.
+      const unknown = new WebSocket(h.url, ['chat']);
+      await expect(new Promise((_, reject) => unknown.once('error', reject))).rejects.toThrow('no subprotocol');
+    } finally {
+      await h.stop();
+    }
   });
 });
