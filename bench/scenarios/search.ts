@@ -25,7 +25,7 @@ export async function search(ctx: Context): Promise<ScenarioReport> {
     messages: ctx.quick ? 20_000 : 1_000_000,
     searchers: 16,
     chatRate: 20,
-    measureMs: ctx.quick ? 400 : 5000,
+    measureMs: ctx.quick ? 1000 : 5000,
     repetitions: ctx.reps,
   };
   const dataDir = searchRoomData(params.messages, ctx.log);

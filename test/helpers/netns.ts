@@ -238,7 +238,8 @@ export async function createLan(count: number, options: { subnet?: string } = {}
     ns,
     address: `${subnet}.${i + 1}`,
     spawn(command, args) {
-      const child = spawn('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // stdin is a pipe, so a test can type into the headless host's console.
+      const child = spawn('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       children.add(child);
       return track(child);
     },

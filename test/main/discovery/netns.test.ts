@@ -94,9 +94,12 @@ async function hostUp(host: NsProcess): Promise<number> {
   return (await host.waitForOutput(/Discovery: announcing on eth0 \(10\.213\.1\.\d+\)/, 15_000)).at;
 }
 
-async function inviteFor(host: NsProcess, room: string): Promise<string> {
-  const { match } = await host.waitForOutput(new RegExp(`^  ${room}: (http://\\S+)`, 'm'));
-  return match[1]!;
+/** The invite link a host prints for `room`: at start for an open room, on `invite ROOM` for a password room. */
+async function inviteFor(host: NsProcess, room: string, locked = false): Promise<string> {
+  if (!locked) return (await host.waitForOutput(new RegExp(`^  ${room}: (http://\\S+)`, 'm'))).match[1]!;
+  await host.waitForOutput(new RegExp(`^  ${room}: password room`, 'm'));
+  host.child.stdin!.write(`invite ${room}\n`);
+  return (await host.waitForOutput(new RegExp(`^(http://\\S+room=${room}\\S*token=\\S+)`, 'm'))).match[1]!;
 }
 
 function record(what: string, ms: number): void {
@@ -238,7 +241,7 @@ describe.skipIf(unavailable)('discovery on a virtual LAN (network namespaces)', 
     ]);
 
     // The invite for the password room carries a join token; two clients in other namespaces use it and chat.
-    const link = await inviteFor(hostA, 'secret');
+    const link = await inviteFor(hostA, 'secret', true);
     const invite = parseInvite(link);
     expect(invite).toMatchObject({ addresses: ['10.213.1.1'], port: PORT, room: 'secret', name: 'alpha' });
     expect(invite!.token).toMatch(/^1\./);
