@@ -1,0 +1,127 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Feeds in Chromium against the headless host: two members see the same command output, a late
+// joiner sees the earlier lines, colour codes become styled spans, an XSS payload printed by the
+// command stays text, and a chart draws live from JSON lines (10 series at 20 Hz, no long tasks).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../helpers/browser.ts';
+import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { buildWebClient } from '../helpers/web-build.ts';
+
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const dir = mkdtempSync(join(tmpdir(), 'tincan-feeds-e2e-'));
+const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+let browser: Browser;
+let host: HostProcess;
+
+beforeAll(async () => {
+  if (!hasChromium && !process.env.CI) return;
+  mkdirSync(SHOTS, { recursive: true });
+  const webRoot = await buildWebClient();
+  browser = await launchChromium();
+  // A log: a few lines (one red, one an XSS payload), then quiet. And a gauge: 10 numbers at 20 Hz.
+  const log = join(dir, 'log.js');
+  writeFileSync(
+    log,
+    `console.log('first line'); console.log('\\x1b[31mred alert\\x1b[0m plain'); console.log(${JSON.stringify(XSS)});
+     console.error('to stderr'); setInterval(() => {}, 1e6);`,
+  );
+  const gauge = join(dir, 'gauge.js');
+  writeFileSync(
+    gauge,
+    `let i = 0; setInterval(() => { const o = {}; for (let k = 0; k < 10; k++) o['s' + k] = Math.sin(i / 10 + k) * 10 + k * 5; i++;
+     console.log(JSON.stringify(o)); }, 50);`,
+  );
+  host = await spawnHost([
+    ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'data'), '--web', webRoot],
+    ...['--feed', `ops=${process.execPath} ${log}`, '--feed', `gauges=${process.execPath} ${gauge}`],
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (host) {
+    host.child.kill('SIGTERM');
+    await host.exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function openAs(nick: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+  await page.goto(`http://127.0.0.1:${host.port}/`);
+  await page.locator('#nick').fill(nick);
+  await page.locator('#nick').press('Enter');
+  await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
+  return page;
+}
+
+async function joinRoom(page: Page, room: string): Promise<void> {
+  await page.locator('li', { hasText: room }).getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('textbox', { name: new RegExp(`Message ${room}`) }).waitFor();
+}
+
+const feedLines = (page: Page) => page.locator('.spacer .feed .line[data-stream="out"]').allTextContents();
+
+describe.skipIf(!hasChromium && !process.env.CI)('feeds in the browser', () => {
+  it('two members see the same lines, a late joiner the earlier ones; colours are spans, markup stays text', async () => {
+    const ann = await openAs('Ann');
+    const bob = await openAs('Bob');
+    await joinRoom(ann, 'ops');
+    await joinRoom(bob, 'ops');
+    const expected = ['first line', 'red alert plain', XSS];
+    await expect.poll(() => feedLines(ann), { timeout: 10_000 }).toEqual(expect.arrayContaining(expected));
+    await expect.poll(() => feedLines(bob)).toEqual(await feedLines(ann));
+    const late = await openAs('Cat');
+    await joinRoom(late, 'ops');
+    await expect.poll(() => feedLines(late)).toEqual(await feedLines(ann));
+
+    for (const page of [ann, late]) {
+      // The payload is text: no element was made from it and none of its script ran.
+      expect(await page.locator('.spacer .feed img, .spacer .feed script').count()).toBe(0);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      const red = page.locator('.spacer .feed .line span', { hasText: 'red alert' });
+      expect(await red.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(187, 0, 0)');
+      expect(await page.locator('.spacer .feed .line[data-stream="err"]').allTextContents()).toContain('to stderr');
+    }
+    await ann.screenshot({ path: join(SHOTS, 'feed-ansi-en.png') });
+    for (const page of [ann, bob, late]) await page.context().close();
+  });
+
+  it('charts a feed of JSON lines live: 10 series at 20 Hz without long tasks; pause holds the picture', async () => {
+    const page = await openAs('Dan');
+    await page.evaluate(() => {
+      const w = window as { __long?: number[] };
+      w.__long = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.__long!.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await joinRoom(page, 'gauges');
+    const chart = page.locator('.feed-chart[data-feed="node-2"]'); // the second feed of program node
+    await chart.waitFor({ timeout: 10_000 });
+    await expect.poll(() => chart.getAttribute('data-series')).toBe('10');
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    // Let it stream for 10 s (the bench runs 60 s), then count long tasks while it drew.
+    const before = await page.evaluate(() => (window as { __long?: number[] }).__long!.length);
+    await page.waitForTimeout(10_000);
+    const long = await page.evaluate(() => (window as { __long?: number[] }).__long!);
+    expect(long.slice(before)).toEqual([]);
+    // The legend shows the ten series by name.
+    expect(await chart.locator('.u-legend .u-series').count()).toBe(11);
+    // Paused, the canvas stops changing while the lines keep arriving.
+    await chart.getByRole('button', { name: 'Pause' }).click();
+    const frozen = await chart.locator('canvas').screenshot();
+    await page.waitForTimeout(500);
+    expect((await chart.locator('canvas').screenshot()).equals(frozen)).toBe(true);
+    await chart.getByRole('button', { name: 'Resume' }).click();
+    await page.waitForTimeout(500);
+    expect((await chart.locator('canvas').screenshot()).equals(frozen)).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'feed-chart-en.png') });
+    await page.context().close();
+  }, 40_000);
+});
