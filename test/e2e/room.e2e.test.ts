@@ -215,6 +215,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('a room that feels finished (is
     await expect(
       page.locator('.spacer .message', { hasText: 'my own words' }).evaluate((el) => el.classList.contains('mine')),
     ).resolves.toBe(true);
+    // Every message is bidi-isolated, so a right-to-left message cannot reorder the next one.
+    const isolation = await page
+      .locator('.spacer .message .text')
+      .first()
+      .evaluate((el) => [el.getAttribute('dir'), getComputedStyle(el).unicodeBidi]);
+    expect(isolation).toEqual(['auto', 'isolate']);
     await page.screenshot({ path: join(SHOTS, 'message-kinds-en.png') });
     await page.context().close();
   });
