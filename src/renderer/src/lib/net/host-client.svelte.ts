@@ -4,6 +4,7 @@ import {
   chatText,
   decodeHostFrame,
   PROTOCOL_VERSION,
+  TINCAN_SUBPROTOCOL,
   type ClientFrameInput,
   type ErrorCode,
   type HostFrame,
@@ -15,9 +16,11 @@ import { TokenBucket } from '../../../../shared/token-bucket.ts';
 import { isMine } from '../chat/message-origin.ts';
 import { RoomState } from '../chat/room-state.svelte.ts';
 import { newClientId } from './client-id.ts';
-import { FrameLog, type FrameLogEntry } from './frame-log.ts';
+import { Connection, type CloseInfo as SocketClose } from './connection.svelte.ts';
+import type { FrameTimeline, TimelineEntry } from './frame-timeline.svelte.ts';
 import { Outbox, type KeyValueStorage, type OutgoingMessage } from './outbox.ts';
-import { closeIsFinal, DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './reconnect-policy.ts';
+import { PendingRequests, retriedAfterRateLimit, type PendingRequest } from './pending-requests.ts';
+import { closeIsFinal, DEFAULT_RECONNECT, type ReconnectPolicy } from './reconnect-policy.ts';
 import { redactFrame } from './redact.ts';
 
 export interface CloseInfo {
@@ -61,24 +64,29 @@ const STABLE_MS = 10_000;
 /** After a 4029 (rate abuse) wait at least this long, as the protocol asks. */
 const RATE_CLOSE_DELAY_MS = 10_000;
 const SEARCH_TIMEOUT_MS = 10_000;
-
-/** Requests that are worth sending again after a `rate_limited` error, by their ref's prefix. */
-const RETRIED = ['join:', 'newest:', 'older:', 'resume:', 'around:', 'gap:'];
 /** Messages on each side of a message a search result jumps to. */
 const AROUND = 50;
 /** Pages a jump asks for at most to reach its message (a host may cut pages short by bytes). */
 const MAX_AROUND_PAGES = 10;
 
 /**
- * One host as the UI sees it: a WebSocket with its browser-visible state (readyState, round-trip
- * time, bufferedAmount, the last close), automatic reconnect with backoff, the rooms joined on it,
- * and an outbox that sends every message exactly once across disconnects.
+ * Why we believe the address is not a Tincan host (or one older than the `tincan.v1` subprotocol):
+ * - `handshake`: it refused the handshake offering `tincan.v1`, yet accepted one without it;
+ * - `subprotocol`: it opened without selecting `tincan.v1`;
+ * - `frames`: its first frame is not a Tincan frame.
+ */
+export type NotTincanReason = 'handshake' | 'subprotocol' | 'frames';
+
+/**
+ * One host as the UI sees it: its rooms, an outbox that sends every message exactly once across
+ * disconnects, and requests tracked until answered, over a `Connection` (the socket's lifecycle,
+ * backoff and frame timeline). The client offers the `tincan.v1` subprotocol and sends nothing —
+ * above all not its device id — until the server selected it.
  */
 export class HostClient {
   readonly address: HostAddress;
   readonly key: string;
   readonly rooms = new SvelteMap<string, RoomState>();
-  readyState = $state<number>(3);
   hostName = $state('');
   hostId = $state('');
   /** Our device's public tag on this host: how we recognise our own messages. */
@@ -86,7 +94,6 @@ export class HostClient {
   /** Our member id on this connection (presence lists use it). */
   myMember = $state('');
   rttMs = $state<number | null>(null);
-  bufferedAmount = $state(0);
   /**
    * The last meaningful close: that of a connection which was up (the host's own words, such as
    * 1001 "host shutting down"), or the first failure. Reconnect attempts that never get through
@@ -97,48 +104,36 @@ export class HostClient {
   failedAttempts = $state(0);
   /** The code of the last error the host sent (the UI words it). */
   lastError = $state<ErrorCode | null>(null);
-  /** When the next reconnect attempt happens (ms since epoch), or null. */
-  reconnectAt = $state<number | null>(null);
-  /** The host closed on purpose and is expected back (1001, going away): a restart, not a crash. */
-  get restarting(): boolean {
-    return !this.connected && this.#wanted && this.lastClose?.code === 1001;
-  }
-
   /** True once a close code said retrying cannot help (e.g. the host speaks another protocol). */
   gaveUp = $state(false);
+  /** The address answers, but not as a Tincan host: not retrying, nothing of ours was sent. */
+  notTincan = $state<NotTincanReason | null>(null);
+  /** Connecting without the `tincan.v1` check, for hosts older than it (the user chose so). */
+  legacy = $state(false);
   availableRooms = $state.raw<RoomInfo[]>([]);
   announcements = $state.raw<Announcement[]>([]);
-  /** Bumped when the outbox or frame log changes. */
+  /** Bumped when the outbox changes. */
   outboxVersion = $state(0);
-  framesVersion = $state(0);
 
   readonly #options: HostClientOptions;
   readonly #now: () => number;
   readonly #outbox: Outbox;
-  readonly #frameLog = new FrameLog(200);
-  // Bookkeeping no view reads: plain collections on purpose.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly #searches = new Map<string, (messages: StoredMessage[]) => void>();
-  /** Pages asked for by a jump (search result), by ref: resolved true when the page arrived. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly #pages = new Map<string, (ok: boolean) => void>();
-  /** Requests sent and not yet answered, by ref, so a rate-limited one can be sent again. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly #inFlight = new Map<string, ClientFrameInput>();
+  readonly #conn: Connection;
+  readonly #pending = new PendingRequests();
   /** Requests waiting for the rate limit, oldest first. */
   #queue: ClientFrameInput[] = [];
-  #ws: WebSocket | null = null;
-  #wanted = $state(false);
-  #attempt = 0;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #awaitingPongSince: number | null = null;
   #bucket: TokenBucket | null = null;
-  #refs = 0;
   /** The current socket got as far as the host's welcome. */
   #greeted = false;
+  /** The current socket opened and has not yet received a frame. */
+  #firstFrame = false;
+  /** A handshake offering `tincan.v1` failed, then one without it opened: one more try decides. */
+  #suspect = false;
+  #probe: WebSocket | null = null;
 
   constructor(options: HostClientOptions) {
     this.#options = options;
@@ -146,14 +141,57 @@ export class HostClient {
     this.key = formatHostAddress(options.address);
     this.#now = options.now ?? Date.now;
     this.#outbox = new Outbox(options.storage, this.key);
+    this.#conn = new Connection({
+      url: webSocketUrl(options.address),
+      protocols: [TINCAN_SUBPROTOCOL],
+      binaryType: 'arraybuffer',
+      reconnect: options.reconnect ?? DEFAULT_RECONNECT,
+      // Backoff starts over only once the connection has held for a while after the welcome
+      // (a host that accepts and then drops us must not be hammered): see #welcome.
+      stableMs: 24 * 3600_000,
+      ...(options.WebSocketImpl ? { WebSocketImpl: options.WebSocketImpl } : {}),
+      now: this.#now,
+      ...(options.random ? { random: options.random } : {}),
+      onOpen: () => this.#opened(),
+      onMessage: (data, entry) => this.#receive(data, entry),
+      onClose: (info) => this.#closed(info),
+      minReconnectDelay: (info) => (info.code === 4029 ? RATE_CLOSE_DELAY_MS : 0),
+    });
   }
 
   get url(): string {
-    return webSocketUrl(this.address);
+    return this.#conn.url;
+  }
+
+  /** The socket under this client (its live state and frame timeline). */
+  get connection(): Connection {
+    return this.#conn;
+  }
+
+  get timeline(): FrameTimeline {
+    return this.#conn.timeline;
+  }
+
+  get readyState(): number {
+    return this.#conn.readyState;
+  }
+
+  get bufferedAmount(): number {
+    return this.#conn.bufferedAmount;
+  }
+
+  /** When the next reconnect attempt happens (ms since epoch), or null. */
+  get reconnectAt(): number | null {
+    return this.#conn.reconnectAt;
   }
 
   get connected(): boolean {
     return this.readyState === 1 && this.myDevice !== '';
+  }
+
+  /** The host closed on purpose and is expected back (1001, going away): a restart, not a crash. */
+  get restarting(): boolean {
+    return !this.connected && this.#conn.wanted && this.lastClose?.code === 1001;
   }
 
   /** Messages written and not yet acknowledged (reading subscribes to changes). */
@@ -162,82 +200,78 @@ export class HostClient {
     return this.#outbox.forRoom(room);
   }
 
-  frames(): readonly FrameLogEntry[] {
-    void this.framesVersion;
-    return this.#frameLog.entries();
+  /** The frames and events of this host's connection, oldest first (reading subscribes to changes). */
+  frames(): readonly TimelineEntry[] {
+    return this.#conn.timeline.entries();
   }
 
   // ── connection ────────────────────────────────────────────────────────────
 
   connect(): void {
-    this.#wanted = true;
     this.gaveUp = false;
-    if (this.#ws && this.#ws.readyState <= 1) return;
-    clearTimeout(this.#reconnectTimer);
-    this.reconnectAt = null;
-    const Impl = this.#options.WebSocketImpl ?? WebSocket;
-    let ws: WebSocket;
-    try {
-      ws = new Impl(this.url);
-    } catch {
-      this.#scheduleReconnect();
-      return;
-    }
-    ws.binaryType = 'arraybuffer';
-    this.#ws = ws;
-    this.#greeted = false;
-    this.readyState = ws.readyState;
-    this.#log('event', 'connecting', this.url);
-    ws.onopen = () => {
-      this.readyState = ws.readyState;
-      this.#log('event', 'open', '');
-      this.#hello();
-    };
-    ws.onmessage = (event: MessageEvent) => this.#receive(event.data);
-    ws.onerror = () => this.#log('event', 'error', '');
-    ws.onclose = (event: CloseEvent) => this.#closed(ws, event.code, event.reason, event.wasClean);
+    if (this.notTincan && !this.legacy) return;
+    this.#conn.connect();
   }
 
   /** Close on purpose: no reconnect. */
   disconnect(): void {
-    this.#wanted = false;
-    clearTimeout(this.#reconnectTimer);
-    this.reconnectAt = null;
-    this.#ws?.close(1000, 'bye');
+    this.#closeProbe();
+    this.#suspect = false;
+    this.#conn.close(1000, 'bye');
   }
 
   /** Skip the countdown. */
   reconnectNow(): void {
-    this.#attempt = 0;
-    this.connect();
+    this.gaveUp = false;
+    this.#conn.reconnectNow();
   }
 
-  #closed(ws: WebSocket, code: number, reason: string, wasClean: boolean): void {
-    if (this.#ws !== ws) return;
-    this.#ws = null;
-    this.readyState = 3;
+  /**
+   * Connect without offering `tincan.v1`, for a host older than it. It then gets our device id
+   * without proof that it is a Tincan host, so only on the user's say-so.
+   */
+  connectAnyway(): void {
+    this.legacy = true;
+    this.notTincan = null;
+    this.#suspect = false;
+    this.#conn.protocols = [];
+    this.#conn.reconnectNow();
+  }
+
+  #opened(): void {
+    const protocol = this.#conn.protocol;
+    this.#suspect = false;
+    if (!this.legacy && protocol !== TINCAN_SUBPROTOCOL) return this.#notTincanHost('subprotocol');
+    this.#firstFrame = true;
+    this.#hello();
+  }
+
+  #notTincanHost(reason: NotTincanReason): void {
+    this.notTincan = reason;
+    this.legacy = false;
+    this.#conn.protocols = [TINCAN_SUBPROTOCOL];
+    this.#conn.close(1000, 'not a Tincan host');
+  }
+
+  #closed(info: SocketClose): boolean {
     this.myDevice = '';
     this.myMember = '';
     this.rttMs = null;
     this.#bucket = null;
     this.#awaitingPongSince = null;
     this.#queue = [];
-    this.#inFlight.clear();
-    for (const resolve of this.#searches.values()) resolve([]);
-    this.#searches.clear();
-    for (const resolve of this.#pages.values()) resolve(false);
-    this.#pages.clear();
+    this.#pending.failAll();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#flushTimer);
     clearTimeout(this.#stableTimer);
+    const { code, reason, wasClean, at } = info;
     if (this.#greeted || this.lastClose === null || code !== 1006) {
-      this.lastClose = { code, reason, wasClean, at: this.#now() };
+      this.lastClose = { code, reason, wasClean, at };
       this.failedAttempts = 0;
     } else {
       this.failedAttempts++;
     }
     this.#greeted = false;
-    this.#log('event', 'close', `${code} ${reason}`.trim());
     for (const room of this.rooms.values()) {
       room.joined = false;
       room.members = [];
@@ -246,35 +280,63 @@ export class HostClient {
     }
     this.#outbox.requeueSending();
     this.outboxVersion++;
+    if (this.notTincan) return false;
     if (closeIsFinal(code)) {
       this.gaveUp = true;
-      return;
+      return false;
     }
-    this.#scheduleReconnect();
+    // The handshake failed before opening. A browser cannot tell a server that refused
+    // `tincan.v1` from a host that is down: ask with a handshake that offers nothing.
+    if (!info.opened && !this.legacy && this.#conn.wanted) {
+      if (this.#suspect) {
+        this.#notTincanHost('handshake');
+        return false;
+      }
+      this.#startProbe();
+      return false;
+    }
+    return true;
   }
 
   /**
-   * The host stopped answering pings: TCP may take many minutes to notice a vanished peer, so give
-   * up on this socket now and reconnect.
+   * Open a handshake without subprotocols and close it as soon as it opens, sending nothing. If it
+   * opens, the server speaks WebSocket but refused `tincan.v1`: try once more with it (the host may
+   * just have come back) before saying it is not a Tincan host.
    */
-  #abandon(): void {
-    const ws = this.#ws;
-    if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+  #startProbe(): void {
+    this.#closeProbe();
+    const Impl = this.#options.WebSocketImpl ?? WebSocket;
+    let probe: WebSocket;
     try {
-      ws.close(4000, 'no pong');
+      probe = new Impl(this.#conn.url);
     } catch {
-      // already closing
+      this.#conn.scheduleReconnect();
+      return;
     }
-    this.#closed(ws, 1006, 'no answer from host', false);
+    this.#probe = probe;
+    probe.onopen = () => {
+      if (this.#probe !== probe) return;
+      this.#closeProbe();
+      this.#suspect = true;
+      this.#conn.connect();
+    };
+    probe.onclose = () => {
+      if (this.#probe !== probe) return;
+      this.#probe = null;
+      this.#conn.scheduleReconnect();
+    };
   }
 
-  #scheduleReconnect(): void {
-    if (!this.#wanted) return;
-    let delay = reconnectDelay(++this.#attempt, this.#options.reconnect ?? DEFAULT_RECONNECT, this.#options.random);
-    if (this.lastClose?.code === 4029) delay = Math.max(delay, RATE_CLOSE_DELAY_MS);
-    this.reconnectAt = this.#now() + delay;
-    this.#reconnectTimer = setTimeout(() => this.connect(), delay);
+  #closeProbe(): void {
+    const probe = this.#probe;
+    this.#probe = null;
+    if (!probe) return;
+    probe.onopen = probe.onclose = null;
+    try {
+      probe.close(1000);
+    } catch {
+      // already closed
+    }
   }
 
   #hello(): void {
@@ -294,61 +356,55 @@ export class HostClient {
 
   /** Put a frame on the wire now. False when there is no open socket. */
   #write(frame: ClientFrameInput): boolean {
-    const ws = this.#ws;
-    if (!ws || ws.readyState !== 1) return false;
     const text = JSON.stringify(frame);
-    ws.send(text);
-    // Passwords, join tokens and the private device id never reach the inspector.
-    this.#log(
-      'out',
-      frame.type,
-      frame.type === 'hello' || frame.type === 'join' ? JSON.stringify(redactFrame(frame)) : text,
-    );
-    return true;
+    // Passwords, join tokens and the private device id never reach the timeline.
+    return this.#conn.send(text, {
+      kind: frame.type,
+      heartbeat: frame.type === 'ping',
+      ...(frame.type === 'hello' || frame.type === 'join' ? { logText: JSON.stringify(redactFrame(frame)) } : {}),
+    });
   }
 
   /**
    * Send a request within the host's rate limit: it waits in a queue when the budget is spent.
-   * Requests with a ref are remembered until answered, so a rate-limited one goes out again.
+   * A request with a record is remembered by its ref until answered, so a rate-limited one goes out again.
    */
-  #request(frame: ClientFrameInput): void {
+  #request(frame: ClientFrameInput, request?: PendingRequest): void {
+    if (request && 'ref' in frame && frame.ref !== undefined) this.#pending.set(frame.ref, request, frame);
     this.#queue.push(frame);
     this.#flush();
-  }
-
-  #log(direction: FrameLogEntry['direction'], kind: string, text: string): void {
-    this.#frameLog.add(direction, kind, text, this.#now());
-    this.framesVersion++;
   }
 
   /** Sample bufferedAmount (what the browser has not yet handed to the network), then measure the round trip. */
   #ping(): void {
     const now = this.#now();
     if (this.#awaitingPongSince !== null && now - this.#awaitingPongSince > (this.#options.pongTimeoutMs ?? 10_000)) {
-      this.#abandon();
+      this.#conn.abandon(1006, 'no answer from host');
       return;
     }
-    if (this.#ws) this.bufferedAmount = this.#ws.bufferedAmount;
     this.#awaitingPongSince ??= now;
     this.#write({ type: 'ping', t: performance.now() });
   }
 
   // ── incoming ──────────────────────────────────────────────────────────────
 
-  #receive(data: unknown): void {
+  #receive(data: unknown, entry: TimelineEntry): void {
+    const first = this.#firstFrame;
+    this.#firstFrame = false;
     if (typeof data !== 'string') {
-      this.#log('in', 'binary', `${(data as ArrayBuffer).byteLength ?? 0} bytes`);
+      if (first && !this.#greeted) this.#notTincanHost('frames');
       return;
     }
     const decoded = decodeHostFrame(data);
     if (!decoded.ok) {
-      // A newer host may send frames this client does not know: note them, ignore them.
-      this.#log('in', 'unknown', data);
+      // The first frame must be the host's welcome (or an error about our hello). Later, a newer
+      // host may send frames this client does not know: note them, ignore them.
+      if (first && !this.#greeted) return this.#notTincanHost('frames');
+      this.#conn.timeline.update(entry, { kind: 'unknown' });
       return;
     }
     const frame = decoded.frame;
-    this.#log('in', frame.type, data);
-    if ('ref' in frame && frame.ref !== undefined && frame.type !== 'error') this.#inFlight.delete(frame.ref);
+    this.#conn.timeline.update(entry, { kind: frame.type, heartbeat: frame.type === 'pong' });
     this.#handle(frame);
   }
 
@@ -360,8 +416,10 @@ export class HostClient {
         this.availableRooms = frame.rooms;
         return;
       case 'joined':
+        this.#pending.take(frame.ref);
         return this.#joined(frame);
       case 'left':
+        this.#pending.take(frame.ref);
         return;
       case 'presence': {
         const room = this.rooms.get(frame.room);
@@ -375,6 +433,7 @@ export class HostClient {
         this.rooms.get(frame.room)?.setTyping(frame.member, frame.nick, frame.active, this.#now());
         return;
       case 'ack':
+        this.#pending.take(frame.ref);
         if (this.#outbox.acknowledge(frame.id)) this.outboxVersion++;
         this.#flushSoon();
         return;
@@ -382,9 +441,11 @@ export class HostClient {
         return this.#message(frame);
       case 'history':
         return this.#history(frame);
-      case 'results':
-        this.#settleSearch(frame.ref, frame.messages);
+      case 'results': {
+        const request = this.#pending.take(frame.ref)?.request;
+        if (request?.kind === 'search') request.settle(frame.messages);
         return;
+      }
       case 'announce':
         this.announcements = [...this.announcements.slice(-19), frame];
         this.#options.onAnnounce?.(frame);
@@ -403,16 +464,15 @@ export class HostClient {
     // numbers mean nothing there. Start every room afresh rather than drop its new messages as seen.
     if (this.hostId !== '' && this.hostId !== frame.host.id) for (const room of this.rooms.values()) room.reset();
     this.#greeted = true;
+    this.notTincan = null;
     this.hostName = frame.host.name;
     this.hostId = frame.host.id;
     this.myDevice = frame.device;
     this.myMember = frame.member;
     this.availableRooms = frame.rooms;
     this.lastError = null;
-    // Backoff starts over only once the connection has held for a while (a host that accepts and
-    // then drops us must not be hammered).
     clearTimeout(this.#stableTimer);
-    this.#stableTimer = setTimeout(() => (this.#attempt = 0), STABLE_MS);
+    this.#stableTimer = setTimeout(() => (this.#conn.attempt = 0), STABLE_MS);
     // Leave headroom below the host's limit for pings.
     this.#bucket = new TokenBucket(
       frame.limits.ratePerSecond * 0.75,
@@ -436,9 +496,18 @@ export class HostClient {
     // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
     if (first && frame.head > 0) {
       room.loadingOlder = true;
-      this.#request({ type: 'history', ref: `newest:${room.name}`, room: room.name, limit: HISTORY_PAGE });
+      this.#historyRequest({ kind: 'newest', room: room.name }, { limit: HISTORY_PAGE });
     }
     this.#flush();
+  }
+
+  /** Ask for a page of history, tracked by a record of what it is for. */
+  #historyRequest(
+    request: PendingRequest & { room: string },
+    range: { after?: number; before?: number; limit: number },
+  ): void {
+    const ref = this.#pending.nextRef(request.kind);
+    this.#request({ type: 'history', ref, room: request.room, ...range }, request);
   }
 
   #message(frame: HostFrameOf<'message'>): void {
@@ -457,13 +526,9 @@ export class HostClient {
     const room = this.rooms.get(frame.room);
     if (!room) return;
     room.insert(frame.messages);
-    const ref = frame.ref ?? '';
-    if (ref.startsWith('around:') || ref.startsWith('gap:')) {
-      this.#pages.get(ref)?.(true);
-      this.#pages.delete(ref);
-      return;
-    }
-    if (ref.startsWith('older:') || ref.startsWith('newest:')) {
+    const request = this.#pending.take(frame.ref)?.request;
+    if (request?.kind === 'page') return request.settle(true);
+    if (request?.kind === 'older' || request?.kind === 'newest') {
       room.loadingOlder = false;
       if (!frame.more) room.reachedStart = true;
       return;
@@ -471,40 +536,32 @@ export class HostClient {
     // A resume page (the join's own, or one we asked for): keep asking until caught up with head.
     const last = frame.messages.at(-1)?.seq;
     if (frame.more && last !== undefined) {
-      this.#request({
-        type: 'history',
-        ref: `resume:${room.name}:${last}`,
-        room: room.name,
-        after: last,
-        before: room.head + 1,
-        limit: HISTORY_PAGE,
-      });
+      this.#historyRequest(
+        { kind: 'resume', room: room.name },
+        { after: last, before: room.head + 1, limit: HISTORY_PAGE },
+      );
     }
   }
 
   #error(frame: HostFrameOf<'error'>): void {
     this.lastError = frame.code;
-    const ref = frame.ref ?? '';
-    const about = frame.id ?? (ref.startsWith('send:') ? ref.slice(5) : undefined);
+    const record = this.#pending.take(frame.ref);
+    const request = record?.request;
+    const about = frame.id ?? (request?.kind === 'send' ? request.id : undefined);
     if (about !== undefined && this.#outbox.get(about)) return this.#sendFailed(about, frame);
-    const request = this.#inFlight.get(ref);
-    this.#inFlight.delete(ref);
-    if (frame.code === 'rate_limited' && request && RETRIED.some((p) => ref.startsWith(p))) {
-      this.#queue.unshift(request);
+    if (frame.code === 'rate_limited' && record && request && retriedAfterRateLimit(request)) {
+      this.#pending.set(frame.ref!, request, record.frame);
+      this.#queue.unshift(record.frame);
       this.#flushSoon(frame.retryAfterMs ?? 1000);
       return;
     }
-    if (ref.startsWith('search:')) return this.#settleSearch(ref, []);
-    if (this.#pages.has(ref)) {
-      this.#pages.get(ref)!(false);
-      this.#pages.delete(ref);
-    }
-    const room = frame.room ? this.rooms.get(frame.room) : undefined;
-    if (ref.startsWith('older:') || ref.startsWith('newest:')) {
-      const name = ref.slice(ref.indexOf(':') + 1);
-      const target = this.rooms.get(name);
+    if (request?.kind === 'search') return request.settle([]);
+    if (request?.kind === 'page') request.settle(false);
+    if (request?.kind === 'older' || request?.kind === 'newest') {
+      const target = this.rooms.get(request.room);
       if (target) target.loadingOlder = false;
     }
+    const room = frame.room ? this.rooms.get(frame.room) : undefined;
     if (
       room &&
       ['room_not_found', 'password_required', 'wrong_password', 'auth_backoff', 'too_many_rooms'].includes(frame.code)
@@ -523,12 +580,6 @@ export class HostClient {
       this.#outbox.setState(id, 'failed', frame.code);
     }
     this.outboxVersion++;
-  }
-
-  #settleSearch(ref: string | undefined, messages: StoredMessage[]): void {
-    const resolve = this.#searches.get(ref ?? '');
-    this.#searches.delete(ref ?? '');
-    resolve?.(messages);
   }
 
   // ── rooms and messages ────────────────────────────────────────────────────
@@ -552,14 +603,17 @@ export class HostClient {
   }
 
   #sendJoin(room: RoomState): void {
-    this.#request({
-      type: 'join',
-      ref: `join:${room.name}`,
-      room: room.name,
-      ...(room.password !== undefined ? { password: room.password } : {}),
-      ...(room.token !== undefined && room.password === undefined ? { token: room.token } : {}),
-      ...(room.contiguousUpTo !== undefined ? { since: room.contiguousUpTo } : {}),
-    });
+    this.#request(
+      {
+        type: 'join',
+        ref: this.#pending.nextRef('join'),
+        room: room.name,
+        ...(room.password !== undefined ? { password: room.password } : {}),
+        ...(room.token !== undefined && room.password === undefined ? { token: room.token } : {}),
+        ...(room.contiguousUpTo !== undefined ? { since: room.contiguousUpTo } : {}),
+      },
+      { kind: 'join', room: room.name },
+    );
   }
 
   /** Leave the room; what was still waiting to be sent there is dropped with it. */
@@ -613,7 +667,6 @@ export class HostClient {
       if (wait > 0) return this.#flushSoon(wait);
       const frame = this.#queue.shift()!;
       if (!this.#write(frame)) return;
-      if ('ref' in frame && frame.ref !== undefined) this.#inFlight.set(frame.ref, frame);
     }
     for (const message of this.#outbox.all()) {
       if (message.state !== 'queued' || !this.rooms.get(message.room)?.joined) continue;
@@ -621,12 +674,13 @@ export class HostClient {
       if (wait > 0) return this.#flushSoon(wait);
       const frame = {
         type: 'send',
-        ref: `send:${message.id}`,
+        ref: this.#pending.nextRef('send'),
         room: message.room,
         id: message.id,
         text: message.text,
       } as const;
       if (!this.#write(frame)) return;
+      this.#pending.set(frame.ref, { kind: 'send', id: message.id }, frame);
       this.#outbox.setState(message.id, 'sending');
       this.outboxVersion++;
     }
@@ -648,13 +702,10 @@ export class HostClient {
     if (!room || room.loadingOlder || room.reachedStart || !room.joined) return;
     room.loadingOlder = true;
     const before = room.oldestSeq;
-    this.#request({
-      type: 'history',
-      ref: `older:${name}`,
-      room: name,
-      limit: HISTORY_PAGE,
-      ...(before !== undefined ? { before } : {}),
-    });
+    this.#historyRequest(
+      { kind: 'older', room: name },
+      { limit: HISTORY_PAGE, ...(before !== undefined ? { before } : {}) },
+    );
   }
 
   /**
@@ -663,12 +714,21 @@ export class HostClient {
    * limit, up to MAX_SEARCH_RESULTS.
    */
   search(room: string, query: string, limit?: number): Promise<StoredMessage[]> {
-    const ref = `search:${++this.#refs}`;
+    const ref = this.#pending.nextRef('search');
     return new Promise((resolve) => {
       if (!this.connected) return resolve([]);
-      this.#searches.set(ref, resolve);
-      setTimeout(() => this.#settleSearch(ref, []), SEARCH_TIMEOUT_MS);
-      this.#request({ type: 'search', ref, room, query, ...(limit !== undefined ? { limit } : {}) });
+      const timer = setTimeout(() => {
+        const request = this.#pending.take(ref)?.request;
+        if (request?.kind === 'search') request.settle([]);
+      }, SEARCH_TIMEOUT_MS);
+      const settle = (messages: StoredMessage[]): void => {
+        clearTimeout(timer);
+        resolve(messages);
+      };
+      this.#request(
+        { type: 'search', ref, room, query, ...(limit !== undefined ? { limit } : {}) },
+        { kind: 'search', settle },
+      );
     });
   }
 
@@ -682,9 +742,7 @@ export class HostClient {
     // A host may cut a page short (by bytes) before it reaches `seq`: go on from where it stopped.
     let after = Math.max(0, seq - AROUND - 1);
     for (let pages = 0; pages < MAX_AROUND_PAGES && !room.has(seq); pages++) {
-      const ref = `around:${name}:${seq}:${after}`;
-      const frame = { type: 'history', ref, room: name, after, before: seq + AROUND + 1, limit: HISTORY_PAGE } as const;
-      if (!(await this.#page(ref, frame))) return false;
+      if (!(await this.#page(name, { after, before: seq + AROUND + 1 }))) return false;
       const reached = room.floorSeq(seq) ?? 0;
       if (reached <= after) break; // nothing new up to `seq`: it is not in the room
       after = reached;
@@ -695,19 +753,24 @@ export class HostClient {
   /** Fill (the start of) a hole between two held messages: the next page after `after`, below `before`. */
   loadGap(name: string, after: number, before: number): Promise<boolean> {
     if (!this.rooms.get(name) || after + 1 >= before) return Promise.resolve(false);
-    const ref = `gap:${name}:${after}`;
-    return this.#page(ref, { type: 'history', ref, room: name, after, before, limit: HISTORY_PAGE });
+    return this.#page(name, { after, before });
   }
 
-  #page(ref: string, frame: ClientFrameInput): Promise<boolean> {
+  /** Ask for the page of `room` between `after` and `before`; one request serves everyone waiting for the same page. */
+  #page(room: string, range: { after: number; before: number }): Promise<boolean> {
     if (!this.connected) return Promise.resolve(false);
-    const pending = this.#pages.get(ref);
+    const key = `${room}\u0000${range.after}\u0000${range.before}`;
     return new Promise((resolve) => {
-      this.#pages.set(ref, (ok) => {
-        pending?.(ok);
-        resolve(ok);
-      });
-      if (!pending) this.#request(frame);
+      const pending = this.#pending.findPage(key);
+      if (pending) {
+        const earlier = pending.settle;
+        pending.settle = (ok) => {
+          earlier(ok);
+          resolve(ok);
+        };
+        return;
+      }
+      this.#historyRequest({ kind: 'page', room, key, settle: resolve }, { ...range, limit: HISTORY_PAGE });
     });
   }
 }
