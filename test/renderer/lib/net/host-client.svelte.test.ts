@@ -345,3 +345,114 @@ describe('HostClient when things go wrong', () => {
     expect(logged).toContain('"password":"•••"');
   });
 });
+
+/** A plain WebSocket server that is not a Tincan host; `select` picks a subprotocol (false: none). */
+async function foreignServer(
+  select: (offered: Set<string>) => string | false,
+  greeting?: string,
+): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
+  const { WebSocketServer } = await import('ws');
+  const received: string[] = [];
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: select });
+  wss.on('connection', (ws) => {
+    if (greeting !== undefined) ws.send(greeting);
+    ws.on('message', (data) => {
+      received.push(String(data));
+      ws.send(data);
+    });
+  });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  return {
+    port: (wss.address() as { port: number }).port,
+    received,
+    close: () => new Promise<void>((r) => wss.close(() => r())),
+  };
+}
+
+/** A WebSocket that offers no subprotocol whatever it is asked: a handshake that "succeeds" without one. */
+class Lenient extends WebSocket {
+  constructor(url: string | URL, _protocols?: string | string[]) {
+    super(url);
+  }
+}
+
+describe('HostClient at an address that is not a Tincan host', () => {
+  it('says so within a few seconds when the handshake with tincan.v1 fails, and sends nothing', async () => {
+    const server = await foreignServer(() => false);
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const started = Date.now();
+    ann.join('general');
+    await until(() => ann.notTincan !== null, 'not a Tincan host', 3000);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(ann.notTincan).toBe('handshake');
+    expect(ann.readyState).toBe(3);
+    expect(ann.reconnectAt).toBeNull(); // not retrying
+    expect(server.received).toEqual([]); // no hello, no device id
+    expect(ann.frames().some((f) => f.direction === 'out')).toBe(false);
+  });
+
+  it('does not mistake a host that is down for a foreign server', async () => {
+    const server = await host();
+    const port = server.port;
+    await server.close();
+    const ann = client(port, 'ann');
+    ann.connect();
+    await until(() => ann.failedAttempts >= 2, 'retries', 5000);
+    expect(ann.notTincan).toBeNull();
+    expect(ann.reconnectAt).not.toBeNull();
+  });
+
+  it('closes without a hello when a server opens without selecting tincan.v1', async () => {
+    // Browsers fail such a handshake; a client built on another stack may not. Simulated here by a
+    // WebSocket whose handshake "succeeds" with no subprotocol.
+    const server = await foreignServer(() => false);
+    cleanups.push(() => server.close());
+    const ann = new HostClient({
+      address: { hostname: '127.0.0.1', port: server.port },
+      identity: () => ({ deviceId: 'device-ann-000', nick: 'ann' }),
+      storage: memoryStorage(),
+      reconnect: fast,
+      WebSocketImpl: Lenient as unknown as typeof WebSocket,
+    });
+    cleanups.push(() => ann.disconnect());
+    ann.connect();
+    await until(() => ann.notTincan !== null, 'not a Tincan host', 3000);
+    expect(ann.notTincan).toBe('subprotocol');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.received).toEqual([]);
+  });
+
+  it('gives up at a first frame that is not a Tincan frame, from a server that claims tincan.v1', async () => {
+    const server = await foreignServer((offered) => offered.values().next().value ?? false, 'Welcome to my server!');
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    ann.connect();
+    await until(() => ann.notTincan !== null, 'not a Tincan host', 3000);
+    expect(ann.notTincan).toBe('frames');
+    expect(ann.readyState).toBe(3);
+    expect(ann.reconnectAt).toBeNull();
+  });
+
+  it('connects anyway without tincan.v1 when asked (hosts older than it), still checking what answers', async () => {
+    const server = await foreignServer(() => false);
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    ann.connect();
+    await until(() => ann.notTincan === 'handshake', 'not a Tincan host', 3000);
+    ann.connectAnyway();
+    // The echo server sends our hello back: not a welcome, so not a Tincan host after all.
+    await until(() => ann.notTincan === 'frames', 'checked by its frames', 3000);
+    expect(server.received.map((t) => JSON.parse(t).type)).toEqual(['hello']);
+  });
+
+  it('still joins a real host, which selects tincan.v1', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    const ann = client(server.port, 'ann');
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    expect(ann.connection.protocol).toBe('tincan.v1');
+    expect(ann.notTincan).toBeNull();
+  });
+});
