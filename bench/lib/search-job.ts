@@ -86,8 +86,10 @@ export async function searchJob(job: SearchJob): Promise<SearchResult> {
   });
   const sender = await member(job.port, job.room, 'sender', () => {});
   let n = 0;
+  // The room is kept between runs: ids unique to this run, or every send would be a stored retry.
+  const run = Date.now().toString(36);
   const chatTimer = setInterval(() => {
-    const id = `c${n++}`;
+    const id = `c${run}-${n++}`;
     sentAt.set(id, performance.now());
     sender.send(JSON.stringify({ type: 'send', room: job.room, id, text: `chat line ${n}` }));
   }, 1000 / job.chatRate);

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { RoomAccess } from './auth/room-access.ts';
 import type { RoomHub } from './rooms/room-hub.ts';
 import type { SearchBudget } from './search-budget.ts';
+import type { SearchQueue } from './search-queue.ts';
 
 /** What frame handlers may use of the host: the hub and the services around it, no sockets or HTTP. */
 export interface HostContext {
@@ -12,6 +13,7 @@ export interface HostContext {
   readonly hub: RoomHub;
   readonly access: RoomAccess;
   readonly searchBudget: SearchBudget;
+  readonly searchQueue: SearchQueue;
   readonly identity: { id: string; name: string };
   roomInfos(): RoomInfo[];
 }

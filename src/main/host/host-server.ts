@@ -35,6 +35,7 @@ import { CorkScope } from './rooms/cork-scope.ts';
 import { defaultPosterNick, postAnnouncement, type Announced, type AnnounceOptions } from './rooms/announcements.ts';
 import { RoomHub } from './rooms/room-hub.ts';
 import { SearchBudget } from './search-budget.ts';
+import { SearchQueue } from './search-queue.ts';
 import { dropBiggestQueues } from './queue-guard.ts';
 import { Session } from './session.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
@@ -42,6 +43,8 @@ import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 const SHUTDOWN_GRACE_MS = 2000;
 /** How often the host adds up every connection's queue against maxHostBufferedBytes. */
 const QUEUE_CHECK_INTERVAL_MS = 250;
+/** Searches one connection may have waiting to run; more get rate_limited (search-as-you-type sends a few). */
+const SEARCHES_WAITING_PER_CONNECTION = 2;
 
 export interface RoomSettings {
   /** A string sets the password, null removes it, undefined leaves it as it is. */
@@ -107,6 +110,9 @@ export class HostServer {
         clock: o.clock,
       }),
       searchBudget: new SearchBudget(limits, o.clock()),
+      searchQueue: new SearchQueue(SEARCHES_WAITING_PER_CONNECTION, (error) =>
+        o.logger.error(`search failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      ),
       identity,
       roomInfos: () => this.rooms(),
     };

@@ -176,10 +176,28 @@ const history: Handler<'history'> = (ctx, session, frame) => {
   session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
 };
 
-/** Searches only the named joined room, bounded by candidates, and charged by the time it took. */
+/**
+ * Searches only the named joined room, bounded by candidates, one search per turn of the event
+ * loop (search-queue.ts), and charged by the time it took to the connection and the host.
+ */
 const search: Handler<'search'> = (ctx, session, frame) => {
   const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
   if (!room) return;
+  const about = { ref: frame.ref, room: room.name };
+  const queued = ctx.searchQueue.add(session, () => {
+    if (!session.open || !ctx.hub.isIn(session, room)) return;
+    // Runs later, outside the frame's dispatch: a failure is answered here (and logged by the queue).
+    try {
+      runSearch(ctx, session, room, frame);
+    } catch (error) {
+      sendError(session, 'internal', about);
+      throw error;
+    }
+  });
+  if (!queued) sendError(session, 'rate_limited', { ...about, retryAfterMs: SEARCH_BUSY_RETRY_MS });
+};
+
+function runSearch(ctx: HostContext, session: Session, room: Room, frame: ClientFrameOf<'search'>): void {
   const wait = ctx.searchBudget.wait(session, ctx.clock());
   if (wait > 0) return sendError(session, 'rate_limited', { ref: frame.ref, room: room.name, retryAfterMs: wait });
   const started = performance.now();
@@ -187,7 +205,10 @@ const search: Handler<'search'> = (ctx, session, frame) => {
   const { messages, more } = ctx.hub.search(room, frame.query, limit, ctx.limits.searchCandidates);
   ctx.searchBudget.charge(session, performance.now() - started, ctx.clock());
   session.send({ type: 'results', ref: frame.ref, room: room.name, query: frame.query, messages, more });
-};
+}
+
+/** What a connection that already has searches waiting is told to wait. */
+const SEARCH_BUSY_RETRY_MS = 50;
 
 const ping: Handler<'ping'> = (ctx, session, frame) => {
   session.send({ type: 'pong', ref: frame.ref, t: frame.t, time: ctx.clock() });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SearchBudget } from '../../../src/main/host/search-budget.ts';
+import type { HostFrame } from '../../../src/shared/protocol/index.ts';
 import { startHost } from '../../helpers/host.ts';
 
 const limits = { searchMsPerSecond: 10, searchMsBurst: 20, hostSearchMsPerSecond: 30, hostSearchMsBurst: 40 };
@@ -40,15 +41,38 @@ describe('search through the host', () => {
     const greedy = await h.joined('general', 'greedy');
     greedy.send({ type: 'send', room: 'general', id: 'm1', text: 'deploy failed on build server' });
     await greedy.next('ack');
-    // Each search takes a fraction of a ms; with the clock standing still nothing refills.
-    for (let i = 0; i < 500; i++) greedy.send({ type: 'search', ref: `q${i}`, room: 'general', query: 'd' });
-    const limited = await greedy.next('error', (e) => e.code === 'rate_limited', 20_000);
-    expect(greedy.all('results').length).toBeGreaterThan(0);
+    // One at a time (each waits for its answer); the clock stands still, so nothing refills.
+    let limited: Extract<HostFrame, { type: 'error' }> | undefined;
+    let answered = 0;
+    for (let i = 0; i < 2000 && !limited; i++) {
+      greedy.send({ type: 'search', ref: `q${i}`, room: 'general', query: 'd' });
+      const reply = await greedy.nextWhere((f) => (f.type === 'results' || f.type === 'error') && f.ref === `q${i}`);
+      if (reply.type === 'error') limited = reply;
+      else answered++;
+    }
+    expect(answered).toBeGreaterThan(0);
     expect(limited).toMatchObject({ code: 'rate_limited', room: 'general' });
-    expect(limited.retryAfterMs).toBeGreaterThan(0);
+    expect(limited!.retryAfterMs).toBeGreaterThan(0);
     const polite = await h.joined('general', 'polite');
     polite.send({ type: 'search', ref: 'p', room: 'general', query: 'deploy' });
     expect(await polite.next('results')).toMatchObject({ ref: 'p', messages: [{ id: 'm1' }], more: false });
+  });
+
+  it('runs searches one per turn of the event loop, and refuses a third waiting from one connection', async () => {
+    h = await startHost({ limits: { ratePerSecond: 1e6, rateBurst: 1e6 } });
+    const ann = await h.joined('general', 'ann');
+    for (let i = 0; i < 5; i++) ann.send({ type: 'search', ref: `s${i}`, room: 'general', query: 'x' });
+    await ann.next('results', (r) => r.ref === 's1');
+    const replies = ann.frames.filter((f) => f.type === 'results' || f.type === 'error');
+    // The refusals come at once; the two searches that waited, each on its own turn, after them.
+    expect(replies.map((r) => `${r.type}:${'ref' in r ? r.ref : ''}`)).toEqual([
+      'error:s2',
+      'error:s3',
+      'error:s4',
+      'results:s0',
+      'results:s1',
+    ]);
+    expect(replies[0]).toMatchObject({ code: 'rate_limited', retryAfterMs: 50 });
   });
 
   it('searches only the named joined room', async () => {
