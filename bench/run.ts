@@ -20,6 +20,7 @@ import { hasTaskset, pinSelf } from './lib/spawn-host.ts';
 import { Loadgen } from './lib/trial.ts';
 import { durableAcks } from './scenarios/durable-acks.ts';
 import { fanout } from './scenarios/fanout.ts';
+import { feeds } from './scenarios/feeds.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { latency } from './scenarios/latency.ts';
 import { renderer } from './scenarios/renderer.ts';
@@ -34,6 +35,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['E', idleMemory],
   ['F', renderer],
   ['G', search],
+  ['H', feeds],
 ];
 
 export function machine() {

@@ -34,6 +34,7 @@ const PRIMARY: Record<string, string> = {
   E: 'heapPerConnectionAll',
   F: 'firstFrameMs',
   G: 'searchP50Ms',
+  H: 'windowS',
 };
 
 function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -62,6 +63,7 @@ describe('npm run bench -- --quick', () => {
       'E. Idle memory',
       'F. Renderer',
       'G. Search',
+      'H. Feeds',
     ]) {
       expect(stdout).toContain(heading);
     }
@@ -71,7 +73,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.quick).toBe(true);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
 
     for (const [id, primary] of Object.entries(PRIMARY)) {
       const scenario = report.scenarios[id]!;
@@ -97,6 +99,6 @@ describe('npm run bench -- --quick', () => {
     ]);
     // The renderer: Tincan's virtualized list against a plain {#each}.
     expect(report.scenarios.F!.rows.map((r) => r.variant)).toEqual(['tincan', 'plain-each']);
-    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G']));
+    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']));
   });
 });

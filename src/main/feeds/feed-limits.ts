@@ -7,7 +7,7 @@ export const DEFAULT_FEED_LIMITS = {
    * Lines that arrive within this many ms of the last stored batch wait and go out together (one
    * stored message, one write per viewer). The first line after a quiet spell goes at once.
    */
-  batchMs: 25,
+  batchMs: 10,
   /** Lines waiting for the next batch at most; more are dropped and counted (`skipped`). */
   maxPendingLines: 5000,
   /** Lines a feed may store per second on average (token-bucket refill); over it lines are dropped and counted. */
