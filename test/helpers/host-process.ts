@@ -33,7 +33,7 @@ export function spawnHost(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start: ${out}${err}`)), 15_000);
     const check = () => {
-      const match = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      const match = /https?:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve({ child, port: Number(match[1]), stdout: () => out, stderr: () => err, exited });

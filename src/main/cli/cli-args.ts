@@ -24,6 +24,8 @@ Options:
   --announce-interface IF  announce the host on network adapter IF (repeatable; default: every
                            wired/Wi-Fi adapter, never VPN, container or loopback ones)
   --no-discovery           do not announce the host on the LAN (mDNS and broadcast beacon)
+  --tls                    speak TLS (https:// and wss://) with a self-signed certificate kept in
+                           the data folder; its SHA-256 fingerprint is printed at start
   --feed ROOM=COMMAND      run COMMAND and stream its output into ROOM (repeatable; the room is
                            created). COMMAND is split into words like a shell would (quotes and
                            backslashes honoured) and run WITHOUT a shell: ; | & $ ( ) \` * stay literal
@@ -48,6 +50,8 @@ export interface CliConfig {
   limits: Partial<Limits>;
   /** Announce on the LAN (mDNS + broadcast beacon); false with --no-discovery. */
   discovery: boolean;
+  /** Speak TLS with the host's certificate (created in the data folder on first use). */
+  tls: boolean;
   announceInterfaces: string[];
   feeds: FeedSpec[];
   /** Who may type into the feeds of each room (rooms not named: nobody). */
@@ -80,6 +84,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
         limit: { type: 'string', multiple: true },
         'announce-interface': { type: 'string', multiple: true },
         'no-discovery': { type: 'boolean' },
+        tls: { type: 'boolean' },
         feed: { type: 'string', multiple: true },
         'feed-stdin': { type: 'string', multiple: true },
         metrics: { type: 'string' },
@@ -168,6 +173,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     durability,
     limits,
     discovery: !(values['no-discovery'] ?? false),
+    tls: values.tls ?? false,
     announceInterfaces: values['announce-interface'] ?? [],
     feeds,
     feedStdin,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The headless host: the same HostServer as the desktop app, for an always-on LAN box.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,6 +16,7 @@ import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { FeedService } from '../feeds/index.ts';
 import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
+import { loadOrCreateCertificate, readableFingerprint, TLS_FOLDER } from '../tls/index.ts';
 import { attachOperatorConsole } from './operator-console.ts';
 
 const logger: Logger = {
@@ -63,7 +64,9 @@ async function start(config: CliConfig): Promise<Started> {
     throw new UsageError(`--announce-interface: ${(error as Error).message}`);
   }
   const dataDir = resolve(config.dataDir ?? defaultDataDir());
+  const certificate = config.tls ? await loadOrCreateCertificate(dataDir, config.name ?? hostname()) : null;
   const host = new HostServer({
+    ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
     port: config.port,
     dataDir,
     durability: config.durability,
@@ -100,10 +103,15 @@ async function start(config: CliConfig): Promise<Started> {
   );
   for (const a of listeningAddresses(bind)) {
     console.log(
-      `  ${httpUrl(a.address, host.port)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
+      `  ${httpUrl(a.address, host.port, certificate !== null)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
     );
   }
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host  ·  type help for operator commands`);
+  if (certificate) {
+    console.log(`TLS: on (wss://). Certificate SHA-256 fingerprint, for people to compare:`);
+    console.log(`  ${readableFingerprint(certificate.fingerprint)}`);
+    console.log(`  (kept in ${join(dataDir, TLS_FOLDER)}; browsers warn about a self-signed certificate)`);
+  }
   const discovery = config.discovery ? await announce(host, config) : undefined;
   if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');
   printInvites(host);

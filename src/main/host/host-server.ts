@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { X509Certificate } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -73,6 +75,7 @@ export class HostServer {
   readonly #gate: UpgradeGate;
   readonly #context: HostContext;
   readonly #startedAt: number;
+  readonly #fingerprint: string | null;
   /** Listeners shared by every connection (they find the session by its socket): no closures per connection. */
   readonly #wsListeners: {
     message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
@@ -165,24 +168,28 @@ export class HostServer {
         host: identity,
         uptimeMs: o.clock() - this.#startedAt,
         connections: this.#gate.total,
+        ...(this.#fingerprint ? { tls: { fingerprint: this.#fingerprint } } : {}),
       }),
       rooms: () => ({ host: identity, protocol: PROTOCOL_VERSION, rooms: this.rooms() }),
     });
-    this.#http = createServer(
-      {
-        headersTimeout: limits.headersTimeoutMs,
-        requestTimeout: Math.max(limits.headersTimeoutMs, 30_000),
-        // Node checks the two timeouts above on this interval (default 30 s); check often enough to matter.
-        connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 4)),
-      },
-      (req, res) => {
-        handler(req, res).catch((error: unknown) => {
-          o.logger.error(`HTTP ${req.url}: ${String(error)}`);
-          if (!res.headersSent) res.writeHead(500).end();
-          else res.destroy();
-        });
-      },
-    );
+    const serverOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: Math.max(limits.headersTimeoutMs, 30_000),
+      // Node checks the two timeouts above on this interval (default 30 s); check often enough to matter.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 4)),
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      handler(req, res).catch((error: unknown) => {
+        o.logger.error(`HTTP ${req.url}: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    };
+    // With TLS the one port speaks HTTPS and WSS; the routes and the upgrade are the same.
+    this.#http = o.tls
+      ? createHttpsServer({ ...serverOptions, key: o.tls.key, cert: o.tls.cert }, onRequest)
+      : createServer(serverOptions, onRequest);
+    this.#fingerprint = o.tls ? new X509Certificate(o.tls.cert).fingerprint256.replaceAll(':', '').toLowerCase() : null;
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     this.#http.on('clientError', (_error, socket) => refuseUpgrade(socket, 400, 'Bad request'));
   }
@@ -215,6 +222,11 @@ export class HostServer {
         resolve();
       });
     });
+  }
+
+  /** SHA-256 of the TLS certificate (64 hex digits) when the host speaks TLS, else null. */
+  get fingerprint(): string | null {
+    return this.#fingerprint;
   }
 
   /** The port actually bound (useful with port 0). */

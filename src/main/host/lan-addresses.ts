@@ -20,9 +20,9 @@ export function lanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = n
   return found.sort((a, b) => rank(a) - rank(b));
 }
 
-/** `http://10.0.0.2:4747/` or `http://[fd00::2]:4747/`. */
-export function httpUrl(address: string, port: number): string {
-  return `http://${address.includes(':') ? `[${address}]` : address}:${port}/`;
+/** `http://10.0.0.2:4747/` or `http://[fd00::2]:4747/` (`https://` for a host on TLS). */
+export function httpUrl(address: string, port: number, secure = false): string {
+  return `${secure ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}/`;
 }
 
 /** The addresses a server bound to `bind` is reachable on. */

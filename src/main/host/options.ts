@@ -23,6 +23,8 @@ export interface HostOptions {
   allowedHosts?: string[];
   /** Overrides for any of DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** Serve HTTP and WebSocket over TLS with this key and certificate (PEM). Default null: plain. */
+  tls?: { key: string; cert: string } | null;
   /** Current time in ms; tests pass a fake. */
   clock?: () => number;
   logger?: Logger;
@@ -38,6 +40,7 @@ export interface ResolvedHostOptions {
   allowedOrigins: string[];
   allowedHosts: string[];
   limits: Limits;
+  tls: { key: string; cert: string } | null;
   clock: () => number;
   logger: Logger;
 }
@@ -67,7 +70,7 @@ const optionsSchema = z.object({
 
 /** Merge options over the defaults once, and fail up front with a message naming the bad option. */
 export function resolveHostOptions(options: HostOptions = {}): ResolvedHostOptions {
-  const { clock, logger, ...plain } = options;
+  const { clock, logger, tls, ...plain } = options;
   const parsed = optionsSchema.safeParse(plain);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -78,6 +81,7 @@ export function resolveHostOptions(options: HostOptions = {}): ResolvedHostOptio
     ...o,
     hostName: o.hostName ?? hostname(),
     limits: { ...DEFAULT_LIMITS, ...o.limits } as Limits,
+    tls: tls ?? null,
     clock: clock ?? Date.now,
     logger: logger ?? silentLogger,
   };
