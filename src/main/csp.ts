@@ -6,7 +6,8 @@ import type { Session } from 'electron';
  * - scripts only from the app itself (no inline script, no eval);
  * - inline styles are allowed because Svelte sets `style=` attributes on elements;
  * - images may also be `data:` and `blob:` URLs (pasted images, file previews);
- * - `connect-src` allows WebSocket and HTTP to any LAN host, because the client joins hosts by address.
+ * - `connect-src` allows WebSocket (ws: and wss:, which the workbench connects to) and HTTP to any LAN
+ *   host, because the client joins hosts by address.
  *
  * `src/renderer/index.html` carries the same policy in a meta tag (a test keeps the two equal), so the
  * web build served to phone browsers is covered too.
@@ -17,7 +18,7 @@ export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'"],
-  'connect-src': ["'self'", 'ws:', 'http:'],
+  'connect-src': ["'self'", 'ws:', 'wss:', 'http:'],
   // These two do not fall back to default-src, so they are spelled out.
   'base-uri': ["'none'"],
   'form-action': ["'none'"],

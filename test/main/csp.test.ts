@@ -51,7 +51,7 @@ describe('CONTENT_SECURITY_POLICY', () => {
       'style-src': ["'self'", "'unsafe-inline'"],
       'img-src': ["'self'", 'data:', 'blob:'],
       'font-src': ["'self'"],
-      'connect-src': ["'self'", 'ws:', 'http:'],
+      'connect-src': ["'self'", 'ws:', 'wss:', 'http:'],
       'base-uri': ["'none'"],
       'form-action': ["'none'"],
       'frame-ancestors': ["'none'"],

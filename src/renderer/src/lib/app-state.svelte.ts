@@ -10,8 +10,9 @@ import { Locale, resolveLocale } from './i18n/locale.svelte.ts';
 import { HostClient } from './net/host-client.svelte.ts';
 import type { KeyValueStorage } from './net/outbox.ts';
 import type { AppSettings } from './settings/app-settings.svelte.ts';
+import { Workbench } from './workbench/workbench.svelte.ts';
 
-export type View = { kind: 'home' } | { kind: 'room'; host: string; room: string };
+export type View = { kind: 'home' } | { kind: 'room'; host: string; room: string } | { kind: 'workbench' };
 
 export interface JoinedRoom {
   host: HostClient;
@@ -57,6 +58,7 @@ export class AppState {
   /** Whether the window has focus: mentions notify only when it does not. */
   focused = $state(true);
   readonly #storage: KeyValueStorage;
+  #workbench: Workbench | null = null;
   readonly #notify: (title: string, body: string) => void;
   readonly #languages: readonly string[];
 
@@ -223,6 +225,33 @@ export class AppState {
   async setLanguage(language: 'system' | 'en' | 'zh-CN'): Promise<void> {
     await this.settings.update({ language });
     this.applyLanguage();
+  }
+
+  /** The WebSocket workbench (made on first use). */
+  get workbench(): Workbench {
+    this.#workbench ??= new Workbench({ storage: this.#storage, defaultUrl: () => this.defaultEchoUrl() });
+    return this.#workbench;
+  }
+
+  /**
+   * The echo endpoint of "the current host": the one that served this page in a browser, this
+   * computer's own host when it runs, else the first host joined.
+   */
+  defaultEchoUrl(): string {
+    if (!this.bridge && typeof location !== 'undefined' && /^https?:$/.test(location.protocol) && location.host)
+      return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/echo`;
+    const status = this.hostStatus;
+    if (status?.state === 'running') return `ws://127.0.0.1:${status.port}/echo`;
+    const first = this.hosts.values().next().value;
+    return `ws://${first ? first.key : '127.0.0.1:4747'}/echo`;
+  }
+
+  /** Show the workbench; with a URL, on a new panel connecting there. */
+  openWorkbench(url?: string): void {
+    this.view = { kind: 'workbench' };
+    this.drawerOpen = false;
+    if (url !== undefined) this.workbench.add(url, true);
+    else this.workbench.ensureOne();
   }
 
   #onMessage(host: HostClient, room: RoomState, message: StoredMessage): void {
