@@ -108,6 +108,21 @@ describe('host frame schemas', () => {
     { type: 'announce', text: 'bye', level: 'warning', ts: 1 },
     { type: 'error', code: 'rate_limited', message: 'slow down', retryAfterMs: 50 },
     { type: 'pong', t: 1, time: 2 },
+    {
+      type: 'feed',
+      room: 'ops',
+      feed: {
+        name: 'tail',
+        source: 'command',
+        command: ['tail', '-F', '/var/log/app.log'],
+        state: 'running',
+        restarts: 0,
+        since: 1,
+        stdin: 'nobody',
+        canWrite: false,
+      },
+    },
+    { type: 'skipped', room: 'ops', feed: 'tail', lines: 10, from: 2, to: 3 },
   ];
 
   it('covers every host frame type with a valid example', () => {
@@ -140,7 +155,7 @@ describe('host frame schemas', () => {
 
   it('documents every error code', () => {
     for (const text of Object.values(ERROR_CODES)) expect(text.length).toBeGreaterThan(10);
-    expect(Object.keys(clientFrameSchemas)).toHaveLength(10);
+    expect(Object.keys(clientFrameSchemas)).toHaveLength(11);
   });
 });
 
