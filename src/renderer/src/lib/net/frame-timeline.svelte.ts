@@ -161,10 +161,10 @@ export class FrameTimeline {
     }
   }
 
-  /** Oldest first. Reading subscribes to changes. */
+  /** Oldest first, a fresh array on each change (views compare by reference). Reading subscribes to changes. */
   entries(): readonly TimelineEntry[] {
     void this.version;
-    return this.#head === 0 ? this.#entries : this.#entries.slice(this.#head);
+    return this.#entries.slice(this.#head);
   }
 
   /** Bytes of data held (an estimate: strings count two bytes per UTF-16 unit). */
