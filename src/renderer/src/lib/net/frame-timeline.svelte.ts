@@ -104,7 +104,7 @@ export class FrameTimeline {
     let { text, bytes } = entry;
     let size = entry.size;
     if (text !== undefined) {
-      size ??= utf8Length(text);
+      size ??= entry.direction === 'event' ? 0 : utf8Length(text); // an event's detail is not data
       const cut = cutText(text, this.maxKeptBytes);
       text = cut.text;
       truncated = cut.cut;
