@@ -1,14 +1,22 @@
 import { isIPv6 } from 'node:net';
 
 /**
- * The group an address counts in, for connection caps and password backoff: an IPv4 address alone
- * (a LAN machine), but an IPv6 address by its /64, because one machine can use any address of its
- * /64 at will. `::ffff:10.0.0.2` is `10.0.0.2`; a zone (`%eth0`) is dropped.
+ * How the host tells peers apart, for connection caps and password backoff. Each address counts
+ * on its own: on a LAN every device of an IPv6 network shares one /64 (SLAAC), so grouping by /64
+ * would group the whole LAN. An IPv6 /64 has a cap of its own too, because one machine can use any
+ * address of its /64 at will (`ipv6Prefix`).
  */
-export function addressGroup(address: string): string {
+
+/** The address as one peer: `::ffff:10.0.0.2` is `10.0.0.2`, a zone (`%eth0`) is dropped, lower case. */
+export function peerAddress(address: string): string {
   const plain = address.split('%')[0]!.toLowerCase();
-  if (plain.startsWith('::ffff:') && plain.includes('.')) return plain.slice(7);
-  if (!isIPv6(plain)) return plain;
+  return plain.startsWith('::ffff:') && plain.includes('.') ? plain.slice(7) : plain;
+}
+
+/** The /64 an IPv6 address is in (`2001:db8:1:2::/64`), or null for IPv4. */
+export function ipv6Prefix(address: string): string | null {
+  const plain = peerAddress(address);
+  if (!isIPv6(plain)) return null;
   return `${expandIPv6(plain).slice(0, 4).join(':')}::/64`;
 }
 

@@ -3,10 +3,38 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BINARY_HEADER_BYTES, CLOSE_CODES, type Limits } from '../../shared/protocol/index.ts';
 import { FrameBudget } from './frame-budget.ts';
+import { stalled } from './stall.ts';
 
-interface EchoPeer {
-  budget: FrameBudget;
-  alive: boolean;
+/** One echo connection: its budgets, and what the heartbeat and the host-wide queue guard need. */
+class EchoPeer {
+  readonly ws: WebSocket;
+  readonly budget: FrameBudget;
+  alive = true;
+  written = 0;
+  #queuedAtBeat = 0;
+  #writtenAtBeat = 0;
+
+  constructor(ws: WebSocket, budget: FrameBudget) {
+    this.ws = ws;
+    this.budget = budget;
+  }
+
+  get queuedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Once per heartbeat: see stall.ts. */
+  stalled(): boolean {
+    const queued = this.ws.bufferedAmount;
+    const result = stalled(this.#queuedAtBeat, this.written - this.#writtenAtBeat, queued);
+    this.#queuedAtBeat = queued;
+    this.#writtenAtBeat = this.written;
+    return result;
+  }
+
+  drop(): void {
+    this.ws.terminate();
+  }
 }
 
 /**
@@ -45,7 +73,7 @@ export class EchoEndpoint {
   }
 
   #accept(ws: WebSocket): void {
-    const peer: EchoPeer = { budget: new FrameBudget(this.#limits, this.#clock()), alive: true };
+    const peer = new EchoPeer(ws, new FrameBudget(this.#limits, this.#clock()));
     this.#peers.set(ws, peer);
     ws.on('message', (data, isBinary) => this.#echo(ws, peer, data as Buffer, isBinary));
     ws.on('pong', () => (peer.alive = true));
@@ -70,13 +98,22 @@ export class EchoEndpoint {
       ws.terminate();
       return;
     }
+    peer.written += data.length;
     ws.send(data, { binary: isBinary });
   }
 
-  /** The heartbeat: ping every peer; one that did not answer the last ping is gone. */
+  /** Every echo connection, for the host-wide queue guard (queue-guard.ts). */
+  peers(): IterableIterator<EchoPeer> {
+    return this.#peers.values();
+  }
+
+  /**
+   * The heartbeat, as on /ws: ping every peer; one that did not answer the last ping is gone, and
+   * so is one that answers but has read nothing since the last beat.
+   */
   beat(): void {
     for (const [ws, peer] of this.#peers) {
-      if (!peer.alive) {
+      if (!peer.alive || peer.stalled()) {
         ws.terminate();
         continue;
       }

@@ -43,6 +43,8 @@ import { Session } from './session.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
 const SHUTDOWN_GRACE_MS = 2000;
+/** TCP connections allowed beyond maxConnections, for plain HTTP (the web client, /health). */
+const TCP_HEADROOM = 256;
 /** How often the host adds up every connection's queue against maxHostBufferedBytes. */
 const QUEUE_CHECK_INTERVAL_MS = 250;
 /** Searches one connection may have waiting to run; more get rate_limited (search-as-you-type sends a few). */
@@ -187,8 +189,15 @@ export class HostServer {
     };
     // With TLS the one port speaks HTTPS and WSS; the routes and the upgrade are the same.
     this.#http = o.tls
-      ? createHttpsServer({ ...serverOptions, key: o.tls.key, cert: o.tls.cert }, onRequest)
+      ? createHttpsServer(
+          // A TLS handshake gets no longer than the headers would (Node's default is 120 s).
+          { ...serverOptions, key: o.tls.key, cert: o.tls.cert, handshakeTimeout: limits.headersTimeoutMs },
+          onRequest,
+        )
       : createServer(serverOptions, onRequest);
+    // TCP connections of any kind (page loads, handshakes not finished yet) are bounded too, so idle
+    // sockets cannot use up the process's file descriptors.
+    this.#http.maxConnections = limits.maxConnections + TCP_HEADROOM;
     this.#fingerprint = o.tls ? new X509Certificate(o.tls.cert).fingerprint256.replaceAll(':', '').toLowerCase() : null;
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     this.#http.on('clientError', (_error, socket) => refuseUpgrade(socket, 400, 'Bad request'));
@@ -207,7 +216,11 @@ export class HostServer {
     }
     this.#heartbeat = setInterval(() => this.#beat(), this.options.limits.heartbeatIntervalMs).unref();
     this.#queueCheck = setInterval(
-      () => dropBiggestQueues(this.#sessions.values(), this.options.limits.maxHostBufferedBytes),
+      () =>
+        dropBiggestQueues(
+          [...this.#sessions.values(), ...this.#echo.peers()],
+          this.options.limits.maxHostBufferedBytes,
+        ),
       QUEUE_CHECK_INTERVAL_MS,
     ).unref();
     return this;

@@ -5,6 +5,7 @@ import type { HostFrame } from '../../shared/protocol/index.ts';
 import { FrameBudget, type BudgetLimits } from './frame-budget.ts';
 import type { CorkScope } from './rooms/cork-scope.ts';
 import type { Recipient } from './rooms/room.ts';
+import { stalled } from './stall.ts';
 import { encodeTextFrame } from './text-frame.ts';
 
 /** The public tag of a device: a digest, so others never learn the private id that scopes retries. */
@@ -124,11 +125,10 @@ export class Session implements Recipient {
    */
   stalled(): boolean {
     const queued = this.ws.bufferedAmount;
-    const drained = this.#queuedAtBeat + (this.#written - this.#writtenAtBeat) - queued;
-    const stalled = this.#queuedAtBeat > 0 && queued > 0 && drained <= 0;
+    const result = stalled(this.#queuedAtBeat, this.#written - this.#writtenAtBeat, queued);
     this.#queuedAtBeat = queued;
     this.#writtenAtBeat = this.#written;
-    return stalled;
+    return result;
   }
 
   /** Hang up at once (no close handshake: a client that does not read would never finish it). */

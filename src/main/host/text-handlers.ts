@@ -8,7 +8,7 @@ import {
   type ClientFrameType,
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
-import { addressGroup } from './address-group.ts';
+import { peerAddress } from './address-group.ts';
 import type { HostContext } from './host-context.ts';
 import type { Room } from './rooms/room.ts';
 import { sendError, type ErrorExtra } from './send-error.ts';
@@ -82,9 +82,18 @@ const join: Handler<'join'> = (ctx, session, frame) => {
     return sendError(session, 'too_many_rooms', { ref: frame.ref, room: room.name });
   }
   if (!room.locked) return admit(ctx, session, room, frame);
+  // One password check per room at a time on a connection: a repeat is refused without touching
+  // the pending set (its `finally` would end the first check's count early).
+  if (session.pendingJoins.has(room.name)) {
+    return sendError(session, 'auth_backoff', {
+      ref: frame.ref,
+      room: room.name,
+      retryAfterMs: ctx.limits.passwordBackoffBaseMs,
+    });
+  }
   session.pendingJoins.add(room.name);
   return ctx.access
-    .check(addressGroup(session.address), room, frame)
+    .check(peerAddress(session.address), room, frame)
     .then((refusal) => {
       if (refusal) {
         const { code, message, ...extra } = refusal;
@@ -110,9 +119,19 @@ function admit(ctx: HostContext, session: Session, room: Room, frame: ClientFram
   if (since !== undefined && since < head) {
     // Bounded by head: what comes later arrives live as `message`, so nothing is sent twice.
     const limit = Math.min(ctx.limits.historyPageSize, MAX_PAGE_SIZE);
-    const page = ctx.hub.after(room, since, limit, head + 1);
+    const page = ctx.hub.after(room, since, limit, head + 1, pageBytesFor(ctx, session));
     session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
   }
+}
+
+/** Room left under the slow-consumer cap when a page is queued: a client resuming many rooms at once is not dropped. */
+const PAGE_HEADROOM_BYTES = 256 * 1024;
+const MIN_PAGE_BYTES = 64 * 1024;
+
+/** How many bytes the next page for `session` may hold: maxPageBytes, or less when its queue is already full. */
+function pageBytesFor(ctx: HostContext, session: Session): number {
+  const room = ctx.limits.maxBufferedBytes - session.queuedBytes - PAGE_HEADROOM_BYTES;
+  return Math.max(MIN_PAGE_BYTES, Math.min(ctx.limits.maxPageBytes, room));
 }
 
 const leave: Handler<'leave'> = (ctx, session, frame) => {
@@ -125,6 +144,12 @@ const leave: Handler<'leave'> = (ctx, session, frame) => {
 const nick: Handler<'nick'> = (ctx, session, frame) => {
   const previousNick = session.nick;
   if (previousNick === frame.nick) return;
+  // A rename is a presence broadcast in every joined room: each room past the first costs a frame token.
+  const now = ctx.clock();
+  for (let i = 1; i < ctx.hub.roomsOf(session).length; i++) {
+    const wait = session.budget.frame(now);
+    if (wait > 0) return sendError(session, 'rate_limited', { ref: frame.ref, retryAfterMs: wait });
+  }
   session.nick = frame.nick;
   ctx.hub.renamed(session, previousNick);
 };
@@ -169,10 +194,11 @@ const history: Handler<'history'> = (ctx, session, frame) => {
   const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref });
   if (!room) return;
   const limit = Math.min(frame.limit ?? ctx.limits.historyPageSize, MAX_PAGE_SIZE);
+  const bytes = pageBytesFor(ctx, session);
   const page =
     frame.after !== undefined
-      ? ctx.hub.after(room, frame.after, limit, frame.before)
-      : ctx.hub.before(room, frame.before, limit);
+      ? ctx.hub.after(room, frame.after, limit, frame.before, bytes)
+      : ctx.hub.before(room, frame.before, limit, bytes);
   session.send({ type: 'history', ref: frame.ref, room: room.name, ...page });
 };
 

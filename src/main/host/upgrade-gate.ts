@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { addressGroup } from './address-group.ts';
+import { ipv6Prefix, peerAddress } from './address-group.ts';
 import { isAllowedHost, isAllowedOrigin } from './request-guard.ts';
 
 /** `::ffff:10.0.0.2` and `10.0.0.2` are one peer. */
@@ -31,6 +31,7 @@ export interface GateLimits {
   maxConnections: number;
   maxConnectionsPerAddress: number;
   crowdedConnections: number;
+  maxConnectionsPerPrefix: number;
   maxConnectionsPerAddressCrowded: number;
 }
 
@@ -49,6 +50,7 @@ export class UpgradeGate {
   readonly #limits: GateLimits;
   readonly #rules: GateRules;
   readonly #perAddress = new Map<string, number>();
+  readonly #perPrefix = new Map<string, number>();
   /** One listener for every socket's close: no closure per connection. */
   readonly #release: (this: Duplex) => void;
   #total = 0;
@@ -59,7 +61,7 @@ export class UpgradeGate {
     const released = (address: string) => this.#released(address);
     this.#release = function (this: Duplex) {
       // Node caches a socket's peer address once read (admit read it), so it is still there at close.
-      released(addressGroup(normalAddress((this as Socket).remoteAddress)));
+      released(peerAddress(normalAddress((this as Socket).remoteAddress)));
     };
   }
 
@@ -82,24 +84,34 @@ export class UpgradeGate {
     }
     const limits = this.#limits;
     if (this.#total >= limits.maxConnections) return [503, 'Host is at its connection limit'];
-    const group = addressGroup(remoteAddressOf(req));
-    const fromGroup = this.#perAddress.get(group) ?? 0;
-    if (fromGroup >= limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
+    const address = peerAddress(remoteAddressOf(req));
+    const fromAddress = this.#perAddress.get(address) ?? 0;
+    if (fromAddress >= limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
+    const prefix = ipv6Prefix(address);
+    const fromPrefix = prefix === null ? 0 : (this.#perPrefix.get(prefix) ?? 0);
+    if (fromPrefix >= limits.maxConnectionsPerPrefix) return [429, 'Too many connections from this IPv6 /64'];
     // A crowded host keeps its last places for addresses that hold few connections (newcomers,
     // members coming back), so a few addresses cannot take every place.
-    if (this.#total >= limits.crowdedConnections && fromGroup >= limits.maxConnectionsPerAddressCrowded) {
+    if (this.#total >= limits.crowdedConnections && fromAddress >= limits.maxConnectionsPerAddressCrowded) {
       return [429, 'The host is crowded: too many connections from this address'];
     }
     this.#total++;
-    this.#perAddress.set(group, fromGroup + 1);
+    this.#perAddress.set(address, fromAddress + 1);
+    if (prefix !== null) this.#perPrefix.set(prefix, fromPrefix + 1);
     socket.on('close', this.#release);
     return path;
   }
 
-  #released(group: string): void {
+  #released(address: string): void {
     this.#total--;
-    const left = (this.#perAddress.get(group) ?? 1) - 1;
-    if (left > 0) this.#perAddress.set(group, left);
-    else this.#perAddress.delete(group);
+    countDown(this.#perAddress, address);
+    const prefix = ipv6Prefix(address);
+    if (prefix !== null) countDown(this.#perPrefix, prefix);
   }
+}
+
+function countDown(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
 }

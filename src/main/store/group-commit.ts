@@ -9,6 +9,8 @@ export interface GroupCommitOptions {
   schedule?: (flush: () => void) => void;
   /** Wraps the run of a batch's callbacks, e.g. to cork every socket they write to. Default: runs them. */
   around?: (run: () => void) => void;
+  /** Gets what a callback throws; the batch's other callbacks still run. Default: console.error. */
+  onCallbackError?: (error: unknown) => void;
 }
 
 /**
@@ -20,15 +22,20 @@ export class GroupCommit {
   readonly #maxBatch: number;
   readonly #schedule: (flush: () => void) => void;
   readonly #around: (run: () => void) => void;
+  readonly #onCallbackError: (error: unknown) => void;
   #pending: NewMessage[] = [];
   #callbacks: AppendCallback[] = [];
   #scheduled = false;
 
-  constructor(store: MessageStore, { maxBatch, schedule = setImmediate, around = (run) => run() }: GroupCommitOptions) {
+  constructor(
+    store: MessageStore,
+    { maxBatch, schedule = setImmediate, around = (run) => run(), onCallbackError = console.error }: GroupCommitOptions,
+  ) {
     this.#store = store;
     this.#maxBatch = maxBatch;
     this.#schedule = schedule;
     this.#around = around;
+    this.#onCallbackError = onCallbackError;
   }
 
   /** Messages waiting for the next commit. */
@@ -60,12 +67,21 @@ export class GroupCommit {
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#around(() => {
-        for (const callback of callbacks) callback(failure);
+        for (const callback of callbacks) this.#call(() => callback(failure));
       });
       return;
     }
+    // Each callback on its own: one that throws must not cost the others their acks and broadcasts.
     this.#around(() => {
-      for (let i = 0; i < callbacks.length; i++) callbacks[i]!(null, results[i]);
+      for (let i = 0; i < callbacks.length; i++) this.#call(() => callbacks[i]!(null, results[i]));
     });
+  }
+
+  #call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.#onCallbackError(error);
+    }
   }
 }

@@ -63,26 +63,43 @@ interface MessageRow {
 
 const COLUMNS = 'seq, client_id, device, nick, source, kind, text, body, ts';
 
-/** Bytes a message adds to a page, near enough: its strings as UTF-8 plus the JSON around them. */
-const MESSAGE_OVERHEAD_BYTES = 160;
+/** Characters of each candidate's text that search ranks on. */
+const RANK_HEAD_CHARS = 300;
+
+/** What a message's fields other than text, nick and body add to a page, at most (numbers, keys, quotes). */
+const MESSAGE_OVERHEAD_BYTES = 200;
+
+/**
+ * Bytes a message adds to a page as the client receives it: its strings JSON-escaped, as UTF-8 (a
+ * quote or a newline is two bytes there, a control character six), plus the fields around them.
+ */
 function messageBytes(row: MessageRow): number {
   return (
     MESSAGE_OVERHEAD_BYTES +
-    Buffer.byteLength(row.text) +
-    Buffer.byteLength(row.nick) +
+    Buffer.byteLength(JSON.stringify(row.text)) +
+    Buffer.byteLength(JSON.stringify(row.nick)) +
     row.client_id.length +
     (row.body === null ? 0 : Buffer.byteLength(row.body))
   );
 }
 
-/** The leading rows that fit in `maxBytes`, and always the first one, so a page is never empty. */
-function withinBytes(rows: MessageRow[], maxBytes: number): MessageRow[] {
+/**
+ * Read rows one by one until `limit` of them or `maxBytes` (always at least one), so a page of
+ * long messages stops early instead of reading them all first. `more` when any row was left.
+ */
+function pageOf(iterator: Iterator<unknown>, limit: number, maxBytes: number): { rows: MessageRow[]; more: boolean } {
+  const rows: MessageRow[] = [];
   let total = 0;
-  for (let i = 0; i < rows.length; i++) {
-    total += messageBytes(rows[i]!);
-    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    const row = next.value as MessageRow;
+    total += messageBytes(row);
+    if (rows.length >= limit || (rows.length > 0 && total > maxBytes)) {
+      iterator.return?.();
+      return { rows, more: true };
+    }
+    rows.push(row);
   }
-  return rows;
+  return { rows, more: false };
 }
 
 /** A row as clients see it: `source` only when not a member's, `body` only when the kind has one. */
@@ -117,6 +134,7 @@ export class MessageStore {
   readonly #after: StatementSync;
   readonly #before: StatementSync;
   readonly #search: StatementSync;
+  readonly #byIds: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -133,11 +151,14 @@ export class MessageStore {
       `SELECT ${COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     );
     // Newest matches first, so the index can stop after `candidates` rows; the rows come from messages.
+    // Only the head of each candidate's text is read for ranking (RANK_HEAD_CHARS), so 500 long
+    // messages cost what 500 short ones do; the winners' full rows are read afterwards.
     this.#search = db.prepare(
-      `SELECT ${COLUMNS} FROM messages WHERE id IN (
+      `SELECT id, substr(text, 1, ${RANK_HEAD_CHARS}) AS text FROM messages WHERE id IN (
          SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?
        ) ORDER BY id DESC`,
     );
+    this.#byIds = db.prepare(`SELECT id, ${COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))`);
     const heads = db.prepare('SELECT room_id, MAX(seq) AS head FROM messages GROUP BY room_id').all() as {
       room_id: number;
       head: number;
@@ -236,18 +257,16 @@ export class MessageStore {
 
   /** Up to `limit` messages after `seq` (and before `until`, when given), oldest first. */
   after(roomId: number, seq: number, limit: number, until = Number.MAX_SAFE_INTEGER, maxBytes = Infinity): Page {
-    const rows = this.#after.all(roomId, seq, until, limit + 1) as unknown as MessageRow[];
-    const kept = withinBytes(rows.slice(0, limit), maxBytes);
-    return { messages: kept.map(toMessage), more: rows.length > kept.length };
+    const { rows, more } = pageOf(this.#after.iterate(roomId, seq, until, limit + 1), limit, maxBytes);
+    return { messages: rows.map(toMessage), more };
   }
 
   /** Up to `limit` messages before `seq` (or the newest ones), oldest first. */
   before(roomId: number, seq: number | undefined, limit: number, maxBytes = Infinity): Page {
     const bound = seq ?? Number.MAX_SAFE_INTEGER;
-    const rows = this.#before.all(roomId, bound, limit + 1) as unknown as MessageRow[];
     // Newest first here: a cut keeps the messages next to `seq`, and `more` says older ones remain.
-    const kept = withinBytes(rows.slice(0, limit), maxBytes);
-    return { messages: kept.reverse().map(toMessage), more: rows.length > kept.length };
+    const { rows, more } = pageOf(this.#before.iterate(roomId, bound, limit + 1), limit, maxBytes);
+    return { messages: rows.reverse().map(toMessage), more };
   }
 
   /**
@@ -257,12 +276,17 @@ export class MessageStore {
   search(roomId: number, query: string, limit: number, { candidates }: SearchOptions): SearchResult {
     const words = searchWords(query);
     if (words.length === 0) return { messages: [], more: false, examined: 0 };
-    const rows = this.#search.all(toFtsQuery(words, roomId), candidates) as unknown as MessageRow[];
-    const ranked = rankCandidates(rows, words);
+    const heads = this.#search.all(toFtsQuery(words, roomId), candidates) as unknown as { id: number; text: string }[];
+    const winners = rankCandidates(heads, words).slice(0, limit);
+    const rows = new Map(
+      (this.#byIds.all(JSON.stringify(winners.map((w) => w.id))) as unknown as (MessageRow & { id: number })[]).map(
+        (row) => [row.id, row],
+      ),
+    );
     return {
-      messages: ranked.slice(0, limit).map(toMessage),
-      more: ranked.length > limit || rows.length >= candidates,
-      examined: rows.length,
+      messages: winners.map((w) => toMessage(rows.get(w.id)!)),
+      more: heads.length > limit || heads.length >= candidates,
+      examined: heads.length,
     };
   }
 

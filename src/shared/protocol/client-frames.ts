@@ -25,9 +25,13 @@ export const helloFrame = z.object({
   deviceId,
   nick: nickname,
   /** Last sequence number the client holds per room, so the host can say what is new. */
+  // The count is checked before any key is: validating thousands of names costs milliseconds.
   have: z
-    .record(roomName, seq)
-    .refine((h) => Object.keys(h).length <= MAX_HAVE_ROOMS, `at most ${MAX_HAVE_ROOMS} rooms`)
+    .custom<Record<string, unknown>>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= MAX_HAVE_ROOMS,
+      `must be an object of at most ${MAX_HAVE_ROOMS} rooms`,
+    )
+    .pipe(z.record(roomName, seq))
     .default({}),
 });
 

@@ -27,8 +27,10 @@ export const DEFAULT_LIMITS = {
    * Each refused frame adds one; one decays per second, so a steady stream over the limit closes.
    */
   rateStrikes: 100,
-  /** Open WebSocket connections allowed from one remote address (an IPv6 address counts by its /64). */
+  /** Open WebSocket connections allowed from one remote address. */
   maxConnectionsPerAddress: 16,
+  /** Open WebSocket connections allowed from one IPv6 /64 (one machine can use any address of its /64). */
+  maxConnectionsPerPrefix: 256,
   /** Open WebSocket connections allowed in total. */
   maxConnections: 2000,
   /** Open connections from which the host counts as crowded (see maxConnectionsPerAddressCrowded). */

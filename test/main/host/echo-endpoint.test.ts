@@ -110,3 +110,26 @@ describe('/echo', () => {
     },
   );
 });
+
+describe('/echo and clients that do not read', () => {
+  it('drops an echo client that keeps sending but reads nothing, at the heartbeat', async () => {
+    h = await startHost({
+      limits: {
+        heartbeatIntervalMs: 200,
+        maxBufferedBytes: 64 * 1024 * 1024,
+        binaryBytesPerSecond: 1e9,
+        binaryBytesBurst: 1e9,
+      },
+    });
+    const c = open(`ws://127.0.0.1:${h.host.port}/echo`);
+    const ws = await c.opened;
+    (ws as unknown as { _socket: import('node:net').Socket })._socket.pause(); // reads nothing from now on
+    const chunk = randomBytes(200_000);
+    const sender = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(chunk), 20);
+    try {
+      expect(await c.closed).toBe(1006);
+    } finally {
+      clearInterval(sender);
+    }
+  }, 20_000);
+});

@@ -200,7 +200,12 @@ describe('clients that do not read', () => {
     try {
       const text = 'z'.repeat(7900);
       // Enough to fill the kernel's buffers, so bytes wait in the host.
-      for (let i = 1; i <= 2000; i++) writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+      // In slices, so this process keeps reading for the writer (a writer that read nothing for a
+      // heartbeat would be dropped too, rightly).
+      for (let i = 1; i <= 2000; i++) {
+        writer.send({ type: 'send', room: 'general', id: `m${i}`, text });
+        if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
       await writer.next('presence', (p) => p.event === 'leave' && p.member.nick === 'deaf', 15_000);
     } finally {
       clearInterval(pongs);
@@ -268,5 +273,26 @@ describe('history pages fit the slow-consumer cap', () => {
       if (!got.more) break;
     }
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});
+
+describe('cheap frames that cost others', () => {
+  it('nick: a rename in many rooms costs a frame token per room', async () => {
+    h = await startHost({ clock: () => 5000, limits: { ratePerSecond: 1, rateBurst: 8 } }, ['a', 'b', 'c', 'd']);
+    const c = await h.client('ann'); // hello: 1 token
+    for (const room of ['a', 'b', 'c', 'd']) c.send({ type: 'join', room }); // 4 tokens
+    for (let i = 0; i < 4; i++) await c.next('joined');
+    c.send({ type: 'nick', ref: 'n1', nick: 'Ann2' }); // 1 + 3 more: 1 token left short
+    expect(await c.next('error')).toMatchObject({ code: 'rate_limited', ref: 'n1' });
+  });
+
+  it('a second join for a room whose password check is running is refused at once', async () => {
+    h = await startHost({}, []);
+    await h.host.createRoom('vault', { password: 'sesame' });
+    const c = await h.client('ann');
+    c.send({ type: 'join', ref: 'j1', room: 'vault', password: 'wrong' });
+    c.send({ type: 'join', ref: 'j2', room: 'vault', password: 'sesame' });
+    expect(await c.next('error', (e) => e.ref === 'j2')).toMatchObject({ code: 'auth_backoff' });
+    expect(await c.next('error', (e) => e.ref === 'j1')).toMatchObject({ code: 'wrong_password' });
   });
 });

@@ -91,3 +91,29 @@ describe('GroupCommit', () => {
     expect(store.batches).toEqual([3]);
   });
 });
+
+describe('GroupCommit: callbacks are isolated', () => {
+  it('runs every callback of a batch even when one throws, and reports the error', () => {
+    const { flushes, m } = setup();
+    const errors: unknown[] = [];
+    const store = new MessageStore(openDatabase({ path: ':memory:' }));
+    const room = store.ensureRoom('a', 1).id;
+    const pending: (() => void)[] = [];
+    const guarded = new GroupCommit(store, {
+      maxBatch: 100,
+      schedule: (f) => pending.push(f),
+      onCallbackError: (e) => errors.push(e),
+    });
+    const seen: number[] = [];
+    const msgOf = (id: string) => ({ ...m(id), roomId: room });
+    guarded.append(msgOf('x1'), (_e, r) => seen.push(r!.seq));
+    guarded.append(msgOf('x2'), () => {
+      throw new Error('a handler bug');
+    });
+    guarded.append(msgOf('x3'), (_e, r) => seen.push(r!.seq));
+    pending[0]!();
+    expect(seen).toEqual([1, 3]);
+    expect(errors).toHaveLength(1);
+    expect(flushes).toHaveLength(0);
+  });
+});

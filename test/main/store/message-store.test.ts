@@ -218,7 +218,7 @@ describe('MessageStore: pages bounded by bytes', () => {
     const room = store.ensureRoom('r', 1).id;
     // 3-byte characters: 8000 of them are 24 KB of UTF-8.
     store.appendBatch(Array.from({ length: 10 }, (_, i) => msg(room, `m${i}`, '字'.repeat(8000))));
-    const one = 24_000 + 160 + 3 + 2; // text + overhead + nick + id
+    const one = 24_000 + 2 + 200 + 5 + 2; // text and nick with their quotes, overhead, id
     const page = store.after(room, 0, 100, undefined, 3 * one);
     expect(page.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(page.more).toBe(true);
@@ -229,5 +229,19 @@ describe('MessageStore: pages bounded by bytes', () => {
     expect(older.messages.map((m) => m.seq)).toEqual([9, 10]);
     expect(older.more).toBe(true);
     expect(store.after(room, 0, 100, undefined, Infinity)).toMatchObject({ more: false });
+  });
+});
+
+describe('MessageStore: page bytes as the client receives them', () => {
+  it('counts JSON escapes: a page of quote-filled messages stays within maxBytes when serialised', () => {
+    const store = memoryStore();
+    const room = store.ensureRoom('r', 1).id;
+    store.appendBatch(Array.from({ length: 50 }, (_, i) => msg(room, `q${i}`, '"\\'.repeat(4000))));
+    const maxBytes = 256 * 1024;
+    const page = store.after(room, 0, 500, undefined, maxBytes);
+    expect(page.more).toBe(true);
+    const wire = Buffer.byteLength(JSON.stringify({ type: 'history', room: 'r', messages: page.messages, more: true }));
+    expect(wire).toBeLessThanOrEqual(maxBytes + 1024);
+    expect(page.messages.length).toBeGreaterThan(1);
   });
 });

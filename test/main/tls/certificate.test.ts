@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { get } from 'node:https';
+import { get, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PeerCertificate } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { HostServer } from '../../../src/main/host/index.ts';
 import {
   createCertificate,
@@ -20,12 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'tincan-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Trust exactly the certificate whose SHA-256 is `pin`, whatever name it carries (what pinning means). */
-function pinned(pin: string, cert: string) {
+function pinned(pin: string, cert: string): ClientOptions & RequestOptions {
+  // ws hands these TLS options to Node's https.request, whose checkServerIdentity this is.
   return {
     ca: cert,
     checkServerIdentity: (_host: string, peer: PeerCertificate) =>
       peer.fingerprint256.replaceAll(':', '').toLowerCase() === pin ? undefined : new Error('certificate pin mismatch'),
-  };
+  } as unknown as ClientOptions & RequestOptions;
 }
 
 describe('host certificates', () => {

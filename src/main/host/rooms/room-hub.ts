@@ -89,7 +89,14 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     this.#logger = logger;
     this.#maxPageBytes = maxPageBytes;
     // A batch's callbacks (acks) and broadcasts run in one cork scope: one write per socket per batch.
-    this.#commit = new GroupCommit(store, { maxBatch: maxCommitBatch, around: (run) => cork.run(run) });
+    this.#commit = new GroupCommit(store, {
+      maxBatch: maxCommitBatch,
+      around: (run) => cork.run(run),
+      onCallbackError: (error) =>
+        logger.error(
+          `a stored message's callback failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+    });
     for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash));
   }
 
@@ -228,24 +235,40 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
           done?.(error ?? new Error('no result'));
           return;
         }
-        done?.(null, { ...result, id });
-        if (result.duplicate) return;
-        const message: StoredMessage = {
-          seq: result.seq,
-          id,
-          from: from.source === 'member' ? { nick: from.nick, device: from.device } : from,
-          kind: content.kind,
-          text: content.text,
-          ...(body === undefined ? {} : { body }),
-          ts: result.ts,
-        };
-        if (room.members.size > 0) {
-          const bytes = encodeTextFrame(JSON.stringify({ type: 'message', room: room.name, ...message }));
-          this.#fanOut(room, bytes, undefined, deliverTo);
+        // The poster's callback (the ack) first; a callback that throws must not cost the room the broadcast.
+        try {
+          done?.(null, { ...result, id });
+        } finally {
+          if (!result.duplicate) this.#broadcastStored(room, id, from, content, body, result, deliverTo);
         }
-        this.emit('message', room, message);
       },
     );
+  }
+
+  /** Send a newly stored message to the room's members and tell listeners (feeds, files). */
+  #broadcastStored(
+    room: Room,
+    id: string,
+    from: PostAuthor,
+    content: MessageContent,
+    body: unknown,
+    result: AppendResult,
+    deliverTo: DeliverFilter | undefined,
+  ): void {
+    const message: StoredMessage = {
+      seq: result.seq,
+      id,
+      from: from.source === 'member' ? { nick: from.nick, device: from.device } : from,
+      kind: content.kind,
+      text: content.text,
+      ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
+      ts: result.ts,
+    };
+    if (room.members.size > 0) {
+      const bytes = encodeTextFrame(JSON.stringify({ type: 'message', room: room.name, ...message }));
+      this.#fanOut(room, bytes, undefined, deliverTo);
+    }
+    this.emit('message', room, message);
   }
 
   /** The content as its kind's schema reads it; throws a ZodError naming the bad field. */
@@ -254,13 +277,13 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
   }
 
   /** Up to `limit` messages after `seq` (and before `until`), oldest first, within maxPageBytes. */
-  after(room: Room, seq: number, limit: number, until?: number): Page {
-    return this.#store.after(room.id, seq, limit, until, this.#maxPageBytes);
+  after(room: Room, seq: number, limit: number, until?: number, maxBytes = this.#maxPageBytes): Page {
+    return this.#store.after(room.id, seq, limit, until, Math.min(maxBytes, this.#maxPageBytes));
   }
 
   /** Up to `limit` messages before `seq` (or the newest), oldest first, within maxPageBytes. */
-  before(room: Room, seq: number | undefined, limit: number): Page {
-    return this.#store.before(room.id, seq, limit, this.#maxPageBytes);
+  before(room: Room, seq: number | undefined, limit: number, maxBytes = this.#maxPageBytes): Page {
+    return this.#store.before(room.id, seq, limit, Math.min(maxBytes, this.#maxPageBytes));
   }
 
   /** Full-text search in one room, best first among the newest `candidates` matches. */

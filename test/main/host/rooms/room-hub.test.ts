@@ -146,3 +146,20 @@ describe('RoomHub', () => {
     expect(ann.frames).toEqual([]);
   });
 });
+
+describe('RoomHub: a failing callback', () => {
+  it('still broadcasts the stored message when the poster’s callback throws', async () => {
+    const { hub, room } = setup();
+    const ann = new Inbox('a', 'ann');
+    hub.join(room, ann);
+    hub.post(
+      room,
+      { content: { kind: 'text', text: 'still here' }, from: { nick: 'bo', device: 'bbbb', source: 'member' } },
+      () => {
+        throw new Error('ack handler bug');
+      },
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(ann.of('message').map((m) => m.text)).toEqual(['still here']);
+  });
+});
