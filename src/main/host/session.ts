@@ -8,6 +8,9 @@ import type { Recipient } from './rooms/room.ts';
 import { stalled } from './stall.ts';
 import { encodeTextFrame } from './text-frame.ts';
 
+/** Bytes a corked socket holds before they are handed to the kernel, still as one writev. */
+const CORK_FLUSH_BYTES = 256 * 1024;
+
 /** The public tag of a device: a digest, so others never learn the private id that scopes retries. */
 export function deviceTagOf(deviceId: string): string {
   // Hex of the first 8 bytes, not a slice of the full hex: a slice would keep the 64-digit string alive.
@@ -35,6 +38,7 @@ export class Session implements Recipient {
   readonly #onDrop: (session: Session, reason: string) => void;
   #pendingJoins: Set<string> | undefined;
   #corked = false;
+  #corkedBytes = 0;
   greeted = false;
   nick = '';
   /** From `hello`: the public tag of the client's device id (the id itself is not kept). */
@@ -113,8 +117,16 @@ export class Session implements Recipient {
     if (this.#cork.active && !this.#corked) {
       this.#socket.cork();
       this.#corked = true;
+      this.#corkedBytes = 0;
       this.#cork.enlist(this);
+    } else if (this.#corked && this.#corkedBytes >= CORK_FLUSH_BYTES) {
+      // A big batch goes out in slices: corked bytes count as queued, so holding a whole batch
+      // bigger than the cap would make a client that reads look like a slow consumer.
+      this.#socket.uncork();
+      this.#socket.cork();
+      this.#corkedBytes = 0;
     }
+    this.#corkedBytes += frame.length;
     this.#written += frame.length;
     this.#socket.write(frame);
   }
