@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BINARY_HEADER_BYTES, CLOSE_CODES, type Limits } from '../../shared/protocol/index.ts';
+import { BINARY_HEADER_BYTES, CLOSE_CODES, TINCAN_SUBPROTOCOL, type Limits } from '../../shared/protocol/index.ts';
 import { FrameBudget } from './frame-budget.ts';
 import { stalled } from './stall.ts';
 
@@ -59,7 +59,9 @@ export class EchoEndpoint {
       maxPayload: Math.max(limits.maxFrameBytes, BINARY_HEADER_BYTES + limits.maxChunkBytes),
       perMessageDeflate: false,
       clientTracking: false,
-      handleProtocols: (offered) => offered.values().next().value ?? false,
+      // The first subprotocol offered, except Tincan's own: a chat client pointed here by mistake
+      // must not be told it reached a Tincan host (it would send its device id).
+      handleProtocols: (offered) => [...offered].find((p) => p !== TINCAN_SUBPROTOCOL) ?? false,
     });
   }
 

@@ -60,6 +60,11 @@ describe('/echo', () => {
     expect(c.received[2]!.data.length).toBe(0);
     const plain = open(url);
     expect((await plain.opened).protocol).toBe('');
+    // Never Tincan's own subprotocol: the next one offered, or none (and the handshake fails).
+    const skipping = open(url, ['tincan.v1', 'chat']);
+    expect((await skipping.opened).protocol).toBe('chat');
+    (await skipping.opened).close();
+    await expect(open(url, ['tincan.v1']).opened).rejects.toThrow('no subprotocol');
     ws.close();
     (await plain.opened).close();
   });
