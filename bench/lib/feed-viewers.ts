@@ -6,6 +6,7 @@
 //
 // Lean on purpose, like raw-client.ts: at 500 websocketd viewers this process reads 500,000 frames a
 // second, so frames are parsed in place and a line's numbers are read from the bytes, not JSON.
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { clientFrame } from './raw-client.ts';
@@ -20,6 +21,10 @@ export interface ViewersJob {
   measureMs: number;
   /** Tincan only: one more member sends this many chat messages a second and times them back. */
   chatPerSecond?: number;
+  /** The server's process: its CPU and that of every process under it is the server's cost. */
+  serverPid: number;
+  /** Give up waiting for connections after this long and measure the ones that opened. */
+  connectTimeoutMs: number;
 }
 
 export interface ViewersResult {
@@ -35,6 +40,40 @@ export interface ViewersResult {
   skippedByHost: number;
   chat?: { p50Ms: number; p99Ms: number; maxMs: number; sent: number; received: number };
   cpu: CpuWindow;
+  /** CPU time of the server's process tree over the window, ms (Linux). */
+  serverCpuMs: number;
+  /** Viewers whose connection opened in time (the others are not counted). */
+  connected: number;
+}
+
+/** CPU time (user + system, ms) of `root` and every process under it, from /proc (Linux only). */
+export function treeCpuMs(root: number): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(name);
+    parent.set(pid, Number(f[1]));
+    // utime, stime, and what its reaped children used (cutime, cstime).
+    ticks.set(pid, Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+  }
+  let total = 0;
+  for (const [pid, t] of ticks) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === root) {
+        total += t;
+        break;
+      }
+    }
+  }
+  return total * 10; // USER_HZ is 100 on every Linux Node runs on
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -181,8 +220,10 @@ export async function runViewers(job: ViewersJob): Promise<ViewersResult> {
       if (++opened === job.viewers) resolve();
     };
     for (let i = 0; i < job.viewers; i++) new Viewer(job.port, path, onText, onOpen);
+    setTimeout(resolve, job.connectTimeoutMs);
   });
   await ready;
+  const connected = opened;
 
   // The chatter: a member of the same room, timing its own messages back (Tincan only).
   const chatSent = new Map<number, number>();
@@ -219,6 +260,7 @@ export async function runViewers(job: ViewersJob): Promise<ViewersResult> {
   await new Promise((r) => setTimeout(r, job.warmupMs));
   windowStart = epochNow();
   const stopCpu = cpuWindow();
+  const serverCpuBefore = treeCpuMs(job.serverPid);
   let chatTimer: NodeJS.Timeout | undefined;
   let chatN = 0;
   if (chatter) {
@@ -232,9 +274,10 @@ export async function runViewers(job: ViewersJob): Promise<ViewersResult> {
   windowEnd = epochNow();
   clearInterval(chatTimer);
   const cpu = stopCpu();
+  const serverCpuMs = treeCpuMs(job.serverPid) - serverCpuBefore;
   // Lines printed just before the end still travel: give them a moment, then count.
   await new Promise((r) => setTimeout(r, 1000));
-  const finished = [...got.values()].filter((e) => e.count >= job.viewers).map((e) => e.worst);
+  const finished = [...got.values()].filter((e) => e.count >= connected).map((e) => e.worst);
   finished.sort((a, b) => a - b);
   const unfinished = got.size - finished.length;
   chatLatencies.sort((a, b) => a - b);
@@ -243,7 +286,9 @@ export async function runViewers(job: ViewersJob): Promise<ViewersResult> {
     delivered,
     lastViewer: { p50Ms: percentile(finished, 50), p99Ms: percentile(finished, 99), maxMs: finished.at(-1) ?? NaN },
     unfinished,
-    skippedByHost: skippedByHost / job.viewers, // every viewer reads the same count
+    skippedByHost: skippedByHost / connected, // every viewer reads the same count
+    serverCpuMs,
+    connected,
     ...(chatter
       ? {
           chat: {

@@ -1,8 +1,9 @@
 // H. Feeds: one command printing lines, watched by many viewers. Tincan runs the command once and
 // shares it through the room (lines coalesced into stored batches); websocketd, the classic tool,
 // runs one process per connection. Both servers and every process they start run on core 0, the
-// viewers on core 1, so core 0's busy time over the window is each server's whole cost: host CPU
-// per delivered line = core-0 CPU time ÷ line deliveries. Latency is from the moment a line is
+// viewers on core 1. A server's cost is the CPU time of its whole process tree over the window (the
+// Node host and its command; websocketd and every command it forked), read from /proc: host CPU
+// per delivered line = that time ÷ line deliveries. Latency is from the moment a line is
 // printed (its first field) to the last viewer that got it, per line; p99 over the lines.
 //
 // The flood case runs Tincan alone: a command printing 100,000 lines/s into a room whose members
@@ -66,6 +67,7 @@ function freePort(): Promise<number> {
 
 interface Server {
   port: number;
+  pid: number;
   probe?: BenchServer;
   stop(): Promise<void>;
 }
@@ -78,6 +80,7 @@ async function startTincan(command: string[] | undefined, dataDir: string): Prom
   });
   return {
     port: probe.port,
+    pid: probe.child.pid!,
     probe,
     async stop() {
       // SIGTERM: the host stops its feed (the producer's whole process group) before it exits.
@@ -107,6 +110,7 @@ async function startWebsocketd(command: string[]): Promise<Server> {
   }
   return {
     port,
+    pid: child.pid!,
     async stop() {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -200,6 +204,8 @@ export async function feeds(ctx: Context): Promise<ScenarioReport> {
         {
           flavor: data.server,
           port: server.port,
+          serverPid: server.pid,
+          connectTimeoutMs: 60_000,
           viewers: data.viewers,
           warmupMs: params.warmupMs,
           measureMs: params.measureMs,
@@ -208,13 +214,14 @@ export async function feeds(ctx: Context): Promise<ScenarioReport> {
         params.warmupMs + params.measureMs + 120_000,
       );
       const sample: ServerSample | undefined = await server.probe?.request('sample');
-      const serverCore = result.cpu.cores[0] ?? NaN;
-      const cpuMs = serverCore * result.cpu.wallMs;
+      const serverCore = result.serverCpuMs / result.cpu.wallMs;
+      const cpuMs = result.serverCpuMs;
       return {
         // Only the numbers each kind of row has (the quick test wants every metric a number).
         metrics: {
           windowS: result.cpu.wallMs / 1000,
           serverCore,
+          connected: result.connected,
           deliveredPerSecond: result.delivered / (result.cpu.wallMs / 1000),
           ...(data.chat
             ? {
@@ -233,8 +240,10 @@ export async function feeds(ctx: Context): Promise<ScenarioReport> {
           ...(sample ? { hostRss: sample.memory.rss, hostPeakRss: sample.peak.rss } : {}),
         },
         loadgenCpu: result.cpu.own,
-        // Core 0 is the server's with everything it started; what else ran there cannot be told apart.
-        interference: [0, Math.max(0, (result.cpu.cores[1] ?? 0) - result.cpu.own)] as [number, number],
+        interference: [
+          Math.max(0, (result.cpu.cores[0] ?? 0) - serverCore),
+          Math.max(0, (result.cpu.cores[1] ?? 0) - result.cpu.own),
+        ] as [number, number],
         attempts: 1,
       };
     } finally {
@@ -384,7 +393,7 @@ export async function feeds(ctx: Context): Promise<ScenarioReport> {
  * The renderer's side: the web client in Chromium charting a feed of 10 numbers printed 20 times a
  * second, for `durationMs`; long tasks (over 50 ms on the main thread) counted while it draws.
  */
-async function chartCase(
+export async function chartCase(
   durationMs: number,
   log: (line: string) => void,
 ): Promise<{ row: Row; target: Target; table: string }> {
