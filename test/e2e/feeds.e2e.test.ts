@@ -39,6 +39,7 @@ beforeAll(async () => {
   host = await spawnHost([
     ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'data'), '--web', webRoot],
     ...['--feed', `ops=${process.execPath} ${log}`, '--feed', `gauges=${process.execPath} ${gauge}`],
+    ...['--feed', `repl=sh -c 'while read l; do echo "got $l"; done'`, '--feed-stdin', 'repl=everyone'],
   ]);
 });
 
@@ -90,6 +91,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('feeds in the browser', () => {
     }
     await ann.screenshot({ path: join(SHOTS, 'feed-ansi-en.png') });
     for (const page of [ann, bob, late]) await page.context().close();
+  });
+
+  it('shows each feed’s state; members type into a feed open to everyone, and its answer comes back as text', async () => {
+    const page = await openAs('Eve');
+    await joinRoom(page, 'ops');
+    const ops = page.locator('.feed-bar .feed[data-feed="node"]');
+    await expect.poll(() => ops.getAttribute('data-state')).toBe('running');
+    expect(await ops.locator('.state').textContent()).toBe('running');
+    expect(await ops.locator('input').count()).toBe(0); // stdin: nobody
+    await page.context().close();
+    const typist = await openAs('Fay');
+    await joinRoom(typist, 'repl');
+    const input = typist.getByRole('textbox', { name: 'Type into sh' });
+    await input.fill('hello <b>bold</b> $(id)');
+    await input.press('Enter');
+    await expect.poll(() => feedLines(typist)).toContain('got hello <b>bold</b> $(id)');
+    expect(await typist.locator('.spacer .feed .line[data-stream="in"]').allTextContents()).toContain(
+      'hello <b>bold</b> $(id)',
+    );
+    expect(await typist.locator('.spacer .feed b').count()).toBe(0);
+    expect(await typist.locator('.spacer .feed .typist').allTextContents()).toEqual(['typed by Fay']);
+    await typist.screenshot({ path: join(SHOTS, 'feed-stdin-en.png') });
+    await typist.context().close();
   });
 
   it('charts a feed of JSON lines live: 10 series at 20 Hz without long tasks; pause holds the picture', async () => {

@@ -15,6 +15,7 @@ import {
 import { TokenBucket } from '../../../../shared/token-bucket.ts';
 import { isMine } from '../chat/message-origin.ts';
 import { RoomState } from '../chat/room-state.svelte.ts';
+import { FeedStates } from '../feeds/feed-states.svelte.ts';
 import { newClientId } from './client-id.ts';
 import { Connection, type CloseInfo as SocketClose } from './connection.svelte.ts';
 import type { FrameTimeline, TimelineEntry } from './frame-timeline.svelte.ts';
@@ -112,6 +113,8 @@ export class HostClient {
   legacy = $state(false);
   availableRooms = $state.raw<RoomInfo[]>([]);
   announcements = $state.raw<Announcement[]>([]);
+  /** Each room's feeds (state, stdin rights) and what this client missed of them. */
+  readonly feeds = new FeedStates();
   /** Bumped when the outbox changes. */
   outboxVersion = $state(0);
 
@@ -434,6 +437,7 @@ export class HostClient {
         return;
       case 'ack':
         this.#pending.take(frame.ref);
+        if (this.feeds.settle(frame.id)) return;
         if (this.#outbox.acknowledge(frame.id)) this.outboxVersion++;
         this.#flushSoon();
         return;
@@ -452,6 +456,10 @@ export class HostClient {
         return;
       case 'error':
         return this.#error(frame);
+      case 'feed':
+        return this.feeds.update(frame);
+      case 'skipped':
+        return this.feeds.skipped(frame);
       case 'pong':
         this.#awaitingPongSince = null;
         this.rttMs = Math.max(0, performance.now() - frame.t);
@@ -544,6 +552,7 @@ export class HostClient {
   }
 
   #error(frame: HostFrameOf<'error'>): void {
+    if (this.feeds.settle(frame.id, frame.code)) return;
     this.lastError = frame.code;
     const record = this.#pending.take(frame.ref);
     const request = record?.request;
@@ -617,6 +626,13 @@ export class HostClient {
   }
 
   /** Leave the room; what was still waiting to be sent there is dropped with it. */
+  /** Type a line into a feed's stdin (the host refuses it unless the feed says `canWrite`). */
+  feedInput(room: string, feed: string, text: string): void {
+    const id = newClientId(this.#now());
+    this.feeds.sent(id, room, feed);
+    this.#request({ type: 'feed-input', room, feed, id, text });
+  }
+
   leave(name: string): void {
     if (this.connected) this.#request({ type: 'leave', room: name });
     this.rooms.delete(name);
