@@ -51,7 +51,7 @@ function runQuick(): Promise<{ code: number | null; stdout: string; stderr: stri
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run bench -- --quick', () => {
-  it('runs every scenario, prints the tables and writes complete JSON', { timeout: 120_000 }, async () => {
+  it('runs every scenario, prints the tables and writes complete JSON', { timeout: 300_000 }, async () => {
     const { code, stdout, stderr } = await runQuick();
     expect(code, `exit code; stderr:\n${stderr}`).toBe(0);
 
