@@ -210,6 +210,7 @@ describe('clients that do not read', () => {
       await writer.next('presence', (p) => p.event === 'leave' && p.member.nick === 'deaf', 15_000);
     } finally {
       clearInterval(pongs);
+      socket.resume(); // so its side of the closed connection ends too
     }
   }, 30_000);
 
