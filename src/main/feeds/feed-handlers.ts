@@ -16,6 +16,10 @@ export type FeedSession = FeedViewer & {
  * is stored in the room (a `feed` message from the member, stream `in`), written to the process
  * once it is stored, and acked; a retry of the same id is acked again and not written twice.
  */
+/** Bytes typed into a feed that its process may leave unread before members are told to wait. */
+export const MAX_STDIN_BACKLOG_BYTES = 64 * 1024;
+const STDIN_BACKLOG_RETRY_MS = 1000;
+
 export function feedInput(ctx: HostContext, session: FeedSession, frame: ClientFrameOf<'feed-input'>): void {
   const refuse = (code: ErrorCode) =>
     session.send({ type: 'error', code, message: ERROR_CODES[code], ref: frame.ref, room: frame.room, id: frame.id });
@@ -25,6 +29,18 @@ export function feedInput(ctx: HostContext, session: FeedSession, frame: ClientF
   if (!feed) return refuse('feed_not_found');
   if (!feed.canWrite(session)) return refuse('feed_input_denied');
   if (!feed.source.running) return refuse('feed_not_running');
+  // A process that does not read its stdin must not make the host hold what members type into it.
+  if (feed.source.stdinBacklog > MAX_STDIN_BACKLOG_BYTES) {
+    return session.send({
+      type: 'error',
+      code: 'rate_limited',
+      message: 'The process is not reading its input; wait and type again.',
+      ref: frame.ref,
+      room: frame.room,
+      id: frame.id,
+      retryAfterMs: STDIN_BACKLOG_RETRY_MS,
+    });
+  }
   ctx.hub.post(
     room,
     {

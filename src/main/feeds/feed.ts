@@ -27,6 +27,8 @@ export interface FeedSource {
   restart(): Promise<void>;
   /** Write a line to its stdin; false when there is none to write to. */
   write(line: string): boolean;
+  /** Bytes written to its stdin that the process has not read yet (0 without a stdin). */
+  readonly stdinBacklog: number;
 }
 
 export interface FeedOptions {

@@ -5,6 +5,8 @@ import type { RunStatus } from './process-runner.ts';
 /** The built-in `host-metrics` feed's source: one JSON line of host metrics every interval while started. */
 export class MetricsSource implements FeedSource {
   readonly kind = 'metrics';
+  /** Host metrics have no stdin. */
+  readonly stdinBacklog = 0;
   readonly #metrics: HostMetrics;
   readonly #intervalMs: number;
   readonly #clock: () => number;

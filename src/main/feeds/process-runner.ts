@@ -100,6 +100,11 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
     this.start();
   }
 
+  /** Bytes written to the process's stdin that it has not read yet. */
+  get stdinBacklog(): number {
+    return this.#child?.stdin?.writableLength ?? 0;
+  }
+
   /** Write one line to its stdin. False when it is not running (nothing written). */
   write(line: string): boolean {
     const stdin = this.#child?.stdin;

@@ -145,6 +145,29 @@ describe('FeedService: stdin from members', () => {
     return { ...s, ann, bob };
   }
 
+  it('a process that does not read its stdin makes typing wait (rate_limited), instead of growing the host', async () => {
+    const s = await setup({}, { PATH: process.env.PATH });
+    const ann = await s.joined('ops', 'ann', 'device-ann-0000');
+    s.feeds.addCommand('ops', ['sleep', '30'], { name: 'deaf', stdin: 'everyone' });
+    await ann.next('feed', (f) => f.feed.state === 'running');
+    const line = 'y'.repeat(1000);
+    let refused;
+    for (let i = 0; i < 400 && !refused; i++) {
+      const ref = `l${i}`;
+      ann.send({ type: 'feed-input', ref, room: 'ops', feed: 'deaf', id: ref, text: line });
+      const reply = await ann.nextWhere((f) => (f.type === 'ack' || f.type === 'error') && f.ref === ref, 10_000);
+      if (reply.type !== 'error') continue;
+      // The frame budget (no room named) only asks to slow down; the stdin backlog names the room.
+      if (reply.room === 'ops') refused = reply;
+      else {
+        await new Promise((r) => setTimeout(r, reply.retryAfterMs ?? 50));
+        i--;
+      }
+    }
+    // The pipe takes 64 KiB, then the host holds at most MAX_STDIN_BACKLOG_BYTES more.
+    expect(refused).toMatchObject({ code: 'rate_limited', room: 'ops', retryAfterMs: 1000 });
+  }, 30_000);
+
   it('nobody (the default): every line is refused with feed_input_denied, nothing stored', async () => {
     const { ann } = await withCat('nobody');
     ann.send({ type: 'feed-input', room: 'ops', feed: 'repl', id: 'in-1', text: 'hello' });

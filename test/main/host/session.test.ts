@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { CorkScope } from '../../../src/main/host/rooms/cork-scope.ts';
@@ -31,7 +31,7 @@ function session(maxBufferedBytes: number, scope: CorkScope) {
   } as unknown as WebSocket;
   const s = new Session(
     ws,
-    socket,
+    socket as unknown as Duplex,
     '127.0.0.1',
     { ...DEFAULT_LIMITS, maxBufferedBytes },
     0,
@@ -71,7 +71,7 @@ describe('Session writes in a cork scope', () => {
     const slow: string[] = [];
     const s = new Session(
       ws,
-      socket,
+      socket as unknown as Duplex,
       '127.0.0.1',
       { ...DEFAULT_LIMITS, maxBufferedBytes: 64 * 1024 },
       0,
