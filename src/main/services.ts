@@ -99,6 +99,7 @@ export function createIpcServices({
     },
     createInvite: ({ room }) => host.createInvite(room),
     postAnnouncement: (announcement) => host.postAnnouncement(announcement),
+    attachFeed: (feed) => host.attachFeed(feed),
   };
 }
 

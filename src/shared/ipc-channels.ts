@@ -19,6 +19,7 @@ export const IPC_CHANNEL_NAMES = {
   runDiagnostics: 'discovery:diagnose',
   createInvite: 'host:create-invite',
   postAnnouncement: 'host:post-announcement',
+  attachFeed: 'host:attach-feed',
 } as const;
 
 /** Event channels (main → renderer), by the bridge function that subscribes to them. */

@@ -132,6 +132,19 @@ export const announcementRequest = z.object({
 /** Where it was stored. */
 export const announcementResult = z.array(z.object({ room: roomName, seq: z.int().min(1) })).max(1000);
 
+/**
+ * A command to run as a feed of a room of this app's host: split like a shell would (quotes honoured)
+ * and run without a shell, shared by every member. `stdin`: who may type into it.
+ */
+export const feedRequest = z.object({
+  room: roomName,
+  command: plainText(1, 4096),
+  stdin: z.enum(['nobody', 'everyone']),
+});
+
+/** The feed as the host named it (from the program's name, made unique in the host). */
+export const feedResult = z.object({ name: z.string().min(1).max(64), room: roomName });
+
 export const startHostingOptions = z.object({
   port: z.int().min(0).max(65535).optional(),
   rooms: z.array(hostedRoom).min(1).max(64),
@@ -156,6 +169,7 @@ export const IPC_CHANNELS = {
   },
   createInvite: { channel: C.createInvite, args: z.tuple([z.object({ room: roomName })]), result: inviteLink },
   postAnnouncement: { channel: C.postAnnouncement, args: z.tuple([announcementRequest]), result: announcementResult },
+  attachFeed: { channel: C.attachFeed, args: z.tuple([feedRequest]), result: feedResult },
 } as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */
@@ -165,6 +179,8 @@ export const IPC_EVENTS = {
 } as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 
 export type AnnouncementRequest = z.infer<typeof announcementRequest>;
+export type FeedRequest = z.infer<typeof feedRequest>;
+export type FeedResult = z.infer<typeof feedResult>;
 export type AnnouncementResult = z.infer<typeof announcementResult>;
 export type IpcAction = keyof typeof IPC_CHANNELS;
 export type IpcArgs<A extends IpcAction> = z.infer<(typeof IPC_CHANNELS)[A]['args']>;

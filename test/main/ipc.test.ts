@@ -72,6 +72,7 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     runDiagnostics: vi.fn(async () => report),
     createInvite: vi.fn(async () => invite),
     postAnnouncement: vi.fn(async () => [{ room: 'general', seq: 7 }]),
+    attachFeed: vi.fn(async () => ({ name: 'tail', room: 'general' })),
   };
 }
 
@@ -131,6 +132,21 @@ describe('registerIpcHandlers', () => {
     }
     expect(services.postAnnouncement).toHaveBeenCalledTimes(1);
     expect(await call('host:post-announcement', { text: 'x'.repeat(2000), level: 'info' })).toBeTruthy();
+  });
+
+  it('attaches feeds with a valid room, command and stdin only', async () => {
+    const feed = { room: 'general', command: "tail -F '/var/log/app.log'", stdin: 'nobody' };
+    await expect(call('host:attach-feed', feed)).resolves.toEqual({ name: 'tail', room: 'general' });
+    expect(services.attachFeed).toHaveBeenCalledWith(feed);
+    for (const bad of [
+      { room: 'general', command: '', stdin: 'nobody' },
+      { room: 'general', command: 'x'.repeat(4097), stdin: 'nobody' },
+      { room: 'general', command: 'ls', stdin: 'root' },
+      { room: ' padded', command: 'ls', stdin: 'nobody' },
+    ]) {
+      await expect(call('host:attach-feed', bad)).rejects.toThrow();
+    }
+    expect(services.attachFeed).toHaveBeenCalledTimes(1);
   });
 
   it('runs the discovery and invite channels', async () => {

@@ -303,6 +303,33 @@ describe('announcement service', () => {
   });
 });
 
+describe('feed service', () => {
+  it('runs a command as a feed of a room of the running host, without a shell, shared by members', async () => {
+    await expect(services.attachFeed({ room: 'general', command: 'echo hi', stdin: 'nobody' })).rejects.toThrow(
+      'The host is not running: start hosting first',
+    );
+    const { port } = await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
+    await expect(services.attachFeed({ room: 'lab', command: 'echo hi', stdin: 'nobody' })).rejects.toThrow(
+      'There is no room named "lab" on this host',
+    );
+    await expect(services.attachFeed({ room: 'general', command: "echo 'open", stdin: 'nobody' })).rejects.toThrow(
+      'The command cannot be read',
+    );
+    const client = await TestClient.greeted(`ws://127.0.0.1:${port}/ws`, 'cy');
+    try {
+      client.send({ type: 'join', room: 'general' });
+      await client.next('joined');
+      const feed = await services.attachFeed({ room: 'general', command: "echo 'a;b' $(id)", stdin: 'nobody' });
+      expect(IPC_CHANNELS.attachFeed.result.safeParse(feed).success).toBe(true);
+      expect(feed).toEqual({ name: 'echo', room: 'general' });
+      const line = await client.next('message', (m) => m.kind === 'feed' && m.text.includes('a;b'), 10_000);
+      expect(line.text).toContain('a;b $(id)'); // metacharacters reached the program as they were
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('invite services', () => {
   it('refuse when not hosting, and for a room the host does not have', async () => {
     await expect(services.createInvite({ room: 'general' })).rejects.toThrow(

@@ -1,6 +1,13 @@
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AnnouncementRequest, AnnouncementResult, HostedRoom, HostStatus } from '../../shared/ipc.ts';
+import type {
+  AnnouncementRequest,
+  AnnouncementResult,
+  FeedRequest,
+  FeedResult,
+  HostStatus,
+  HostedRoom,
+} from '../../shared/ipc.ts';
 import { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -185,6 +192,21 @@ export class HostController {
       if (snapshot) this.#running(snapshot);
       if (!announced) throw new Error('the host stored no announcement');
       return announced;
+    });
+  }
+
+  /**
+   * Runs a command as a feed of a room of the running host (one process shared by every member).
+   * Rejects, in words for people, when the host is not running, the room does not exist, or the
+   * command cannot be read.
+   */
+  attachFeed(feed: FeedRequest): Promise<FeedResult> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot, feed: attached } = await this.#request({ type: 'attach-feed', feed });
+      if (snapshot) this.#running(snapshot);
+      if (!attached) throw new Error('the host attached no feed');
+      return attached;
     });
   }
 

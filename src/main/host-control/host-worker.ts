@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { createInvite, rankInterfaces } from '../discovery/index.ts';
 import { HostServer, type Announced } from '../host/index.ts';
-import type { AnnouncementRequest } from '../../shared/ipc.ts';
+import type { AnnouncementRequest, FeedRequest, FeedResult } from '../../shared/ipc.ts';
+import { FeedService, splitCommand } from '../feeds/index.ts';
 import type { Logger } from '../logger.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
 import {
@@ -98,12 +99,36 @@ async function start(config: WorkerHostConfig): Promise<WorkerSnapshot> {
   return snapshot(server);
 }
 
-type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite; announced?: Announced[] };
+type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite; announced?: Announced[]; feed?: FeedResult };
 
 async function handle(request: WorkerRequest): Promise<Answer> {
   if (request.type === 'create-invite') return inviteAnswer(request.room);
   if (request.type === 'post-announcement') return announcementAnswer(request.announcement);
+  if (request.type === 'attach-feed') return feedAnswer(request.feed);
   return { snapshot: await update(request) };
+}
+
+/** The host's feed service, made with the first feed (most hosts never run one). */
+let feeds: FeedService | undefined;
+
+function feedAnswer({ room, command, stdin }: FeedRequest): Answer {
+  const server = host ?? refuse('The host is not running: start hosting first');
+  if (!server.rooms().some((r) => r.name === room))
+    refuse(`There is no room named ${JSON.stringify(room)} on this host`);
+  let argv: string[];
+  try {
+    argv = splitCommand(command);
+  } catch (error) {
+    refuse(`The command cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  feeds ??= new FeedService({
+    hub: server.hub,
+    hostName: server.identity.name,
+    connections: () => server.connectionCount,
+    logger,
+  });
+  const feed = feeds.addCommand(room, argv, { stdin });
+  return { snapshot: snapshot(server), feed: { name: feed.name, room } };
 }
 
 async function announcementAnswer({ text, level, room }: AnnouncementRequest): Promise<Answer> {
@@ -122,7 +147,7 @@ function inviteAnswer(room: string): Answer {
 }
 
 async function update(
-  request: Exclude<WorkerRequest, { type: 'create-invite' | 'post-announcement' }>,
+  request: Exclude<WorkerRequest, { type: 'create-invite' | 'post-announcement' | 'attach-feed' }>,
 ): Promise<WorkerSnapshot | null> {
   switch (request.type) {
     case 'start':
@@ -146,6 +171,9 @@ async function update(
       const quieting = announcer;
       host = null;
       announcer = undefined;
+      const stopping = feeds;
+      feeds = undefined;
+      await stopping?.close();
       // Say goodbye on the LAN first, so joiners drop the host before its connections close.
       await quieting?.stop();
       await closing?.close();

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { announcementRequest, announcementResult, hostedRoom, interfaceName } from '../../shared/ipc.ts';
+import {
+  announcementRequest,
+  announcementResult,
+  feedRequest,
+  feedResult,
+  hostedRoom,
+  interfaceName,
+} from '../../shared/ipc.ts';
 import { roomInfo, roomName } from '../../shared/protocol/index.ts';
 
 /**
@@ -33,6 +40,8 @@ export const workerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('create-invite'), id: requestId, room: roomName }),
   /** Post an operator announcement; the answer carries `announced`. */
   z.object({ type: z.literal('post-announcement'), id: requestId, announcement: announcementRequest }),
+  /** Run a command as a feed of a room; the answer carries `feed`. */
+  z.object({ type: z.literal('attach-feed'), id: requestId, feed: feedRequest }),
   z.object({ type: z.literal('stop'), id: requestId }),
 ]);
 
@@ -65,6 +74,7 @@ export const workerMessage = z.discriminatedUnion('type', [
     snapshot: workerSnapshot.nullable(),
     invite: workerInvite.optional(),
     announced: announcementResult.optional(),
+    feed: feedResult.optional(),
   }),
   z.object({ type: z.literal('failed'), id: requestId, error: workerFailure }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
