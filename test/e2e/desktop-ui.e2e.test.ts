@@ -171,6 +171,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('desktop UI against the real ma
     await desk.getByText('Posted in 1 room(s).').waitFor();
     await expect.poll(() => guest.getByText('Pizza in the kitchen').count()).toBeGreaterThan(0);
 
+    // The operator runs a command in the room from the host panel; the guest sees its output.
+    await desk.getByLabel('Command', { exact: true }).fill("echo 'from the panel; not a shell'");
+    await desk.getByRole('button', { name: 'Start' }).click();
+    await desk.getByText('Feed echo runs in team.').waitFor();
+    await expect.poll(() => guest.getByText('from the panel; not a shell').count()).toBeGreaterThan(0);
+
     // Stopping from the UI stops the host; the guest sees the connection close.
     await desk.getByRole('button', { name: 'Stop hosting' }).click();
     await expect.poll(() => host.status().state).toBe('stopped');
