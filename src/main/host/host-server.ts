@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import {
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
 import { openDatabase, MessageStore } from '../store/index.ts';
+import { fingerprintOf } from '../tls/index.ts';
 import {
   DEFAULT_JOIN_TOKEN_TTL_MS,
   issueJoinToken,
@@ -198,7 +198,7 @@ export class HostServer {
     // TCP connections of any kind (page loads, handshakes not finished yet) are bounded too, so idle
     // sockets cannot use up the process's file descriptors.
     this.#http.maxConnections = limits.maxConnections + TCP_HEADROOM;
-    this.#fingerprint = o.tls ? new X509Certificate(o.tls.cert).fingerprint256.replaceAll(':', '').toLowerCase() : null;
+    this.#fingerprint = o.tls ? fingerprintOf(o.tls.cert) : null;
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     this.#http.on('clientError', (_error, socket) => refuseUpgrade(socket, 400, 'Bad request'));
   }

@@ -8,7 +8,6 @@ import {
   type ClientFrameType,
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
-import { peerAddress } from './address-group.ts';
 import type { HostContext } from './host-context.ts';
 import type { Room } from './rooms/room.ts';
 import { sendError, type ErrorExtra } from './send-error.ts';
@@ -93,7 +92,7 @@ const join: Handler<'join'> = (ctx, session, frame) => {
   }
   session.pendingJoins.add(room.name);
   return ctx.access
-    .check(peerAddress(session.address), room, frame)
+    .check(session.address, room, frame) // already a peer address (upgrade-gate.ts)
     .then((refusal) => {
       if (refusal) {
         const { code, message, ...extra } = refusal;
@@ -173,6 +172,8 @@ const send: Handler<'send'> = (ctx, session, frame) => {
       content: { kind: 'text', text: frame.text },
       from: { nick: session.nick, device: session.deviceTag, source: 'member' },
       id: frame.id,
+      // The `send` frame's text was decoded with the same schema as the text kind's.
+      checked: true,
     },
     (error, result) => {
       if (error || !result)

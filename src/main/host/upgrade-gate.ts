@@ -4,13 +4,9 @@ import type { Duplex } from 'node:stream';
 import { ipv6Prefix, peerAddress } from './address-group.ts';
 import { isAllowedHost, isAllowedOrigin } from './request-guard.ts';
 
-/** `::ffff:10.0.0.2` and `10.0.0.2` are one peer. */
+/** The peer a request comes from, as address-group.ts counts it (`::ffff:10.0.0.2` is `10.0.0.2`). */
 export function remoteAddressOf(req: IncomingMessage): string {
-  return normalAddress(req.socket.remoteAddress);
-}
-
-function normalAddress(address = 'unknown'): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
+  return peerAddress(req.socket.remoteAddress ?? 'unknown');
 }
 
 /** Answer a refused upgrade with a plain HTTP status, then hang up. */
@@ -61,7 +57,7 @@ export class UpgradeGate {
     const released = (address: string) => this.#released(address);
     this.#release = function (this: Duplex) {
       // Node caches a socket's peer address once read (admit read it), so it is still there at close.
-      released(peerAddress(normalAddress((this as Socket).remoteAddress)));
+      released(peerAddress((this as Socket).remoteAddress ?? 'unknown'));
     };
   }
 
@@ -84,7 +80,7 @@ export class UpgradeGate {
     }
     const limits = this.#limits;
     if (this.#total >= limits.maxConnections) return [503, 'Host is at its connection limit'];
-    const address = peerAddress(remoteAddressOf(req));
+    const address = remoteAddressOf(req);
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (fromAddress >= limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
     const prefix = ipv6Prefix(address);

@@ -1,9 +1,6 @@
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
 import { createHash, generateKeyPairSync, webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 
 /** A host's TLS identity: PEM key and certificate, and the certificate's SHA-256 fingerprint. */
 export interface HostCertificate {
@@ -46,6 +43,10 @@ export async function loadOrCreateCertificate(dataDir: string, commonName: strin
 
 /** A new self-signed EC P-256 certificate for `commonName`, as PEM. */
 export async function createCertificate(commonName: string): Promise<{ key: string; cert: string }> {
+  // Loaded only here: most hosts never make a certificate, and the library is large to load.
+  // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect polyfill first.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const keys = {

@@ -38,7 +38,7 @@ export function postAnnouncement(hub: RoomHub, text: string, options: AnnounceOp
       rooms.map(
         (room) =>
           new Promise<Announced>((resolve, reject) =>
-            hub.post(room, { content, from }, (error, result) =>
+            hub.post(room, { content, from, checked: true }, (error, result) =>
               error || !result
                 ? reject(error ?? new Error('not stored'))
                 : resolve({ room: room.name, seq: result.seq }),

@@ -27,6 +27,11 @@ export interface Post {
   from: PostAuthor;
   /** The poster's own id, unique per device: a retry with the same id is stored once. Default: a fresh one. */
   id?: string;
+  /**
+   * True when `content` was already read with its kind's schema (by `check`, or as a decoded frame
+   * whose fields use the same schemas), so the hot path does not validate every message twice.
+   */
+  checked?: boolean;
 }
 
 export interface PostResult extends AppendResult {
@@ -207,13 +212,13 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
 
   /**
    * Store a post and broadcast it to the room. The content is checked against its kind's schema
-   * first (a bad post throws, nothing is stored). `done` runs after the commit, before the
+   * first, unless `post.checked` says it was (a bad post throws, nothing is stored). `done` runs after the commit, before the
    * broadcast, inside the batch's cork scope: an ack written there reaches its socket in the same
    * write as the broadcast, ahead of it. A retry of a stored id gets the original's seq and is not
    * broadcast again.
    */
   post(room: Room, post: Post, done?: PostCallback, deliverTo?: DeliverFilter): void {
-    const content = this.check(post.content);
+    const content = post.checked ? post.content : this.check(post.content);
     const id = post.id ?? randomBytes(12).toString('base64url');
     const { from } = post;
     const body = 'body' in content ? content.body : undefined;
