@@ -10,6 +10,9 @@ afterEach(async () => h?.stop());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Frame and byte budgets out of the way, for tests about what happens to the bytes after. */
+const UNTHROTTLED = { ratePerSecond: 1e6, rateBurst: 1e6, textBytesPerSecond: 1e9, textBytesBurst: 1e9 };
+
 function rawSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => resolve(s));
@@ -116,10 +119,7 @@ describe('HostServer limits, each at its edge', () => {
     h = await startHost({
       limits: {
         maxBufferedBytes: 256 * 1024,
-        ratePerSecond: 1e6,
-        rateBurst: 1e6,
-        textBytesPerSecond: 1e9,
-        textBytesBurst: 1e9,
+        ...UNTHROTTLED,
       },
     });
     const writer = await h.joined('general', 'writer');
@@ -187,10 +187,7 @@ describe('clients that do not read', () => {
       limits: {
         heartbeatIntervalMs: interval,
         maxBufferedBytes: 64 * 1024 * 1024,
-        ratePerSecond: 1e6,
-        rateBurst: 1e6,
-        textBytesPerSecond: 1e9,
-        textBytesBurst: 1e9,
+        ...UNTHROTTLED,
       },
     });
     const writer = await h.joined('general', 'writer');
@@ -219,10 +216,7 @@ describe('clients that do not read', () => {
       limits: {
         maxHostBufferedBytes: 1024 * 1024,
         maxBufferedBytes: 64 * 1024 * 1024,
-        ratePerSecond: 1e6,
-        rateBurst: 1e6,
-        textBytesPerSecond: 1e9,
-        textBytesBurst: 1e9,
+        ...UNTHROTTLED,
       },
     });
     const writer = await h.joined('general', 'writer');
@@ -253,10 +247,7 @@ describe('history pages fit the slow-consumer cap', () => {
     h = await startHost({
       limits: {
         maxPageBytes: 100_000,
-        ratePerSecond: 1e6,
-        rateBurst: 1e6,
-        textBytesPerSecond: 1e9,
-        textBytesBurst: 1e9,
+        ...UNTHROTTLED,
       },
     });
     const writer = await h.joined('general', 'writer');
