@@ -143,17 +143,29 @@ describe('joining a password room with an invite token', () => {
     expect(await tryJoin(await client('ann'), {})).toMatchObject({ type: 'error', code: 'password_required' });
   });
 
+  /** A host on `dataDir` again, listening, closed after the test; `prepare` runs before it listens. */
+  async function reopened(dataDir: string, prepare: (host: HostServer) => Promise<unknown> = async () => {}) {
+    const host = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
+    await prepare(host);
+    await host.listen();
+    stops.push(() => host.close());
+    return host;
+  }
+
+  /** A greeted client of `host`, closed before the host is. */
+  async function clientOf(host: HostServer, nick = 'ann') {
+    const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`, nick);
+    stops.unshift(() => c.close().then(() => undefined));
+    return c;
+  }
+
   it('keeps tokens valid across a host restart (the secret is stored)', async () => {
     const dataDir = join(dir, 'restart');
     const first = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
     await first.createRoom('vault', { password: 'sesame' });
     const { token } = first.issueJoinToken('vault')!;
     await first.close();
-    const second = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
-    await second.listen();
-    stops.push(() => second.close());
-    const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
-    stops.unshift(() => c.close().then(() => undefined));
+    const c = await clientOf(await reopened(dataDir));
     expect((await tryJoin(c, { token })).type).toBe('joined');
   });
 
@@ -163,13 +175,9 @@ describe('joining a password room with an invite token', () => {
     await first.createRoom('vault', { password: 'sesame' });
     const { token } = first.issueJoinToken('vault')!;
     await first.close();
-    const second = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
-    await second.createRoom('vault', { password: 'sesame' }); // what the CLI does with --password-file
-    await second.listen();
-    stops.push(() => second.close());
-    const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
-    stops.unshift(() => c.close().then(() => undefined));
-    expect((await tryJoin(c, { token })).type).toBe('joined');
+    // What the CLI does with --password-file on every start:
+    const second = await reopened(dataDir, (host) => host.createRoom('vault', { password: 'sesame' }));
+    expect((await tryJoin(await clientOf(second), { token })).type).toBe('joined');
   });
 
   it('revokes one token, by itself or by its invite link, and leaves the others working, across a restart', async () => {
@@ -184,15 +192,11 @@ describe('joining a password room with an invite token', () => {
     expect(() => first.revokeJoinToken('1.zz.nope')).toThrow('not an invite token of this host');
     expect(() => first.revokeJoinToken(tamper(kept))).toThrow('not an invite token of this host');
     await first.close();
-    const second = new HostServer({ port: 0, bind: '127.0.0.1', dataDir });
-    await second.listen();
-    stops.push(() => second.close());
-    const c = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`);
-    stops.unshift(() => c.close().then(() => undefined));
+    const second = await reopened(dataDir);
+    const c = await clientOf(second);
     // The kept one first: the revoked one counts as a wrong try, and backs this address off.
     expect((await tryJoin(c, { token: kept })).type).toBe('joined');
-    const d = await TestClient.greeted(`ws://127.0.0.1:${second.port}/ws`, 'bo');
-    stops.unshift(() => d.close().then(() => undefined));
+    const d = await clientOf(second, 'bo');
     expect(await tryJoin(d, { token: leaked })).toMatchObject({
       code: 'wrong_password',
       message: 'The join token was revoked.',
