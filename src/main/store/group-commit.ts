@@ -67,19 +67,20 @@ export class GroupCommit {
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#around(() => {
-        for (const callback of callbacks) this.#call(() => callback(failure));
+        for (const callback of callbacks) this.#call(callback, failure);
       });
       return;
     }
     // Each callback on its own: one that throws must not cost the others their acks and broadcasts.
     this.#around(() => {
-      for (let i = 0; i < callbacks.length; i++) this.#call(() => callbacks[i]!(null, results[i]));
+      for (let i = 0; i < callbacks.length; i++) this.#call(callbacks[i]!, null, results[i]);
     });
   }
 
-  #call(callback: () => void): void {
+  /** One callback, isolated (no closure per message: this runs for every stored message). */
+  #call(callback: AppendCallback, error: Error | null, result?: AppendResult): void {
     try {
-      callback();
+      callback(error, result);
     } catch (error) {
       this.#onCallbackError(error);
     }
