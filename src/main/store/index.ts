@@ -11,3 +11,4 @@ export {
   type SearchResult,
 } from './message-store.ts';
 export { searchWords, toFtsQuery } from './message-search.ts';
+export { ModerationStore, type BanRecord, type MuteRecord } from './moderation-store.ts';

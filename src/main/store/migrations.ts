@@ -63,6 +63,27 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // 5: the operator's bans (by device tag or address range) and mutes (a device in a room), kept
+  // across restarts. `until` is null for "until lifted"; expired rows are deleted when next read.
+  `
+  CREATE TABLE bans (
+    id         INTEGER PRIMARY KEY,
+    device     TEXT,
+    range      TEXT,
+    reason     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    until      INTEGER,
+    CHECK ((device IS NULL) <> (range IS NULL))
+  );
+  CREATE TABLE mutes (
+    room_id    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    device     TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    until      INTEGER,
+    PRIMARY KEY (room_id, device)
+  );
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageStore, ModerationStore, openDatabase } from '../../../src/main/store/index.ts';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe('ModerationStore', () => {
+  it('keeps bans and mutes across a reopen, forgets expired ones, and replaces a second mute of one pair', () => {
+    dir = mkdtempSync(join(tmpdir(), 'tincan-mod-'));
+    const path = join(dir, 'tincan.db');
+    let db = openDatabase({ path });
+    const room = new MessageStore(db).ensureRoom('general', 1);
+    let store = new ModerationStore(db);
+    const forever = store.addBan({
+      device: 'a1b2c3d4e5f60718',
+      range: null,
+      reason: 'spam',
+      createdAt: 10,
+      until: null,
+    });
+    store.addBan({ device: null, range: '10.0.0.0/24', reason: '', createdAt: 10, until: 100 });
+    store.putMute({ roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'one', createdAt: 10, until: 50 });
+    store.putMute({ roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'two', createdAt: 11, until: 500 });
+    db.close();
+
+    db = openDatabase({ path });
+    store = new ModerationStore(db);
+    expect(store.bans(99).map((b) => b.range ?? b.device)).toEqual(['a1b2c3d4e5f60718', '10.0.0.0/24']);
+    expect(store.bans(100).map((b) => b.id)).toEqual([forever]); // expired at `until`
+    expect(store.mutes(60)).toEqual([
+      { roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'two', createdAt: 11, until: 500 },
+    ]);
+    store.removeBan(forever);
+    store.removeMute(room.id, 'a1b2c3d4e5f60718');
+    expect(store.bans(0)).toEqual([]);
+    expect(store.mutes(0)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a ban that names both a device and a range, or neither', () => {
+    const db = openDatabase({ path: ':memory:' });
+    const store = new ModerationStore(db);
+    expect(() => store.addBan({ device: 'a', range: '10.0.0.1/32', reason: '', createdAt: 1, until: null })).toThrow();
+    expect(() => store.addBan({ device: null, range: null, reason: '', createdAt: 1, until: null })).toThrow();
+    db.close();
+  });
+});
