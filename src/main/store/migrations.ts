@@ -84,6 +84,31 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_id, device)
   );
   `,
+  // 6: files sent through the host. The bytes live in the data folder's files/, named by id; how
+  // many of an upload's bytes are stored is the size of its partial file, not a column, so a
+  // SIGKILL can never leave the two disagreeing. `seq` is the room's `file` message.
+  `
+  CREATE TABLE files (
+    id           TEXT PRIMARY KEY,
+    room_id      INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    device       TEXT NOT NULL,
+    client_id    TEXT NOT NULL,
+    seq          INTEGER,
+    name         TEXT NOT NULL,
+    mime         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    image_width  INTEGER,
+    image_height INTEGER,
+    state        TEXT NOT NULL,
+    reason       TEXT,
+    sha256       TEXT,
+    inline_ok    INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    UNIQUE (room_id, device, client_id)
+  );
+  CREATE INDEX files_by_state ON files (state);
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */
