@@ -109,6 +109,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX files_by_state ON files (state);
   `,
+  // 7: room passwords by SCRAM-SHA-256. A room keeps its verifier
+  // (`SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`, PostgreSQL's spelling) instead of
+  // a hash. A verifier cannot be made from an scrypt hash, so `password_hash` stays for rooms whose
+  // password the operator has not given since; giving it makes the verifier and clears the hash.
+  `
+  ALTER TABLE rooms ADD COLUMN scram_verifier TEXT;
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */
