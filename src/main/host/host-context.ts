@@ -4,6 +4,7 @@ import type { RoomAccess } from './auth/room-access.ts';
 import type { RoomHub } from './rooms/room-hub.ts';
 import type { SearchBudget } from './search-budget.ts';
 import type { SearchQueue } from './search-queue.ts';
+import type { ModerationChecks } from './moderation/index.ts';
 
 /** What frame handlers may use of the host: the hub and the services around it, no sockets or HTTP. */
 export interface HostContext {
@@ -16,4 +17,6 @@ export interface HostContext {
   readonly searchQueue: SearchQueue;
   readonly identity: { id: string; name: string };
   roomInfos(): RoomInfo[];
+  /** Bans and mutes, for `hello`, `send` and `typing`. */
+  readonly moderation: ModerationChecks;
 }

@@ -13,7 +13,7 @@ import {
   type AnnouncementLevel,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
-import { openDatabase, MessageStore } from '../store/index.ts';
+import { openDatabase, MessageStore, ModerationStore } from '../store/index.ts';
 import { fingerprintOf } from '../tls/index.ts';
 import {
   DEFAULT_JOIN_TOKEN_TTL_MS,
@@ -39,6 +39,8 @@ import { RoomHub } from './rooms/room-hub.ts';
 import { SearchBudget } from './search-budget.ts';
 import { SearchQueue } from './search-queue.ts';
 import { dropBiggestQueues } from './queue-guard.ts';
+import { AdminApi } from './moderation/admin-api.ts';
+import { Moderation } from './moderation/index.ts';
 import { Session } from './session.ts';
 import { refuseUpgrade, remoteAddressOf, UpgradeGate } from './upgrade-gate.ts';
 
@@ -75,6 +77,7 @@ export class HostServer {
   readonly #dispatch: FrameDispatch;
   readonly #echo: EchoEndpoint;
   readonly #gate: UpgradeGate;
+  readonly #moderation: Moderation;
   readonly #context: HostContext;
   readonly #startedAt: number;
   readonly #fingerprint: string | null;
@@ -104,6 +107,14 @@ export class HostServer {
       maxPageBytes: limits.maxPageBytes,
     });
     const identity = { id: this.#store.meta('host_id', () => randomBytes(8).toString('hex')), name: o.hostName };
+    this.#moderation = new Moderation({
+      hub: this.#hub,
+      store: new ModerationStore(db),
+      sessions: () => this.#sessions.values(),
+      clock: o.clock,
+      logger: o.logger,
+      operatorNick: defaultPosterNick(o.hostName),
+    });
     this.#context = {
       limits,
       clock: o.clock,
@@ -120,6 +131,7 @@ export class HostServer {
       ),
       identity,
       roomInfos: () => this.rooms(),
+      moderation: this.#moderation,
     };
     const sessionOf = (ws: WebSocket) => this.#sessions.get(ws)!;
     const onFrame = (session: Session, data: RawData, isBinary: boolean) => this.#onFrame(session, data, isBinary);
@@ -133,7 +145,7 @@ export class HostServer {
         onFrame(sessionOf(this), data, isBinary);
       },
       pong() {
-        sessionOf(this).alive = true;
+        sessionOf(this).ponged();
       },
       // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
       error(error) {
@@ -149,6 +161,7 @@ export class HostServer {
       machineName: o.hostName,
       allowedHosts: o.allowedHosts,
       allowedOrigins: o.allowedOrigins,
+      refuseAddress: (address) => this.#moderation.addressBan(address),
     });
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -180,8 +193,15 @@ export class HostServer {
       // Node checks the two timeouts above on this interval (default 30 s); check often enough to matter.
       connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 4)),
     };
+    const admin = new AdminApi({
+      secret: o.adminSecret,
+      moderation: this.#moderation,
+      clock: o.clock,
+      machineName: o.hostName,
+      allowedHosts: o.allowedHosts,
+    });
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-      handler(req, res).catch((error: unknown) => {
+      (admin.handles(req) ? admin.serve(req, res) : handler(req, res)).catch((error: unknown) => {
         o.logger.error(`HTTP ${req.url}: ${String(error)}`);
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
@@ -258,6 +278,11 @@ export class HostServer {
 
   rooms(): RoomInfo[] {
     return this.#hub.list();
+  }
+
+  /** The operator's controls: who is connected, kick, ban, mute (moderation/moderation.ts). */
+  get moderation(): Moderation {
+    return this.#moderation;
   }
 
   /** The room hub: for services that post into rooms (feeds, files) and listen to joins and leaves. */
@@ -378,6 +403,7 @@ export class HostServer {
     session.alive = true;
     // binaryType is 'nodebuffer': every message arrives as one Buffer.
     const bytes = data as Buffer;
+    session.received(bytes.length);
     // Replies to one frame (joined + history, say) leave in one write.
     this.#cork.run(() => this.#dispatch.frame(session, bytes, isBinary));
   }
@@ -398,7 +424,7 @@ export class HostServer {
         continue;
       }
       session.alive = false;
-      session.ws.ping();
+      session.ping();
     }
   }
 

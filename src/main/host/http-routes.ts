@@ -12,7 +12,8 @@ export interface HttpRouteSources {
   rooms(): { host: { id: string; name: string }; protocol: number; rooms: RoomInfo[] };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** A JSON response that is never cached or sniffed. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

@@ -25,6 +25,11 @@ export interface HostOptions {
   limits?: Partial<Limits>;
   /** Serve HTTP and WebSocket over TLS with this key and certificate (PEM). Default null: plain. */
   tls?: { key: string; cert: string } | null;
+  /**
+   * The secret of the admin API (`/admin/api/`, moderation): callers send it as a Bearer token.
+   * Default null: the admin API is off. The headless host passes the one in its data folder.
+   */
+  adminSecret?: string | null;
   /** Current time in ms; tests pass a fake. */
   clock?: () => number;
   logger?: Logger;
@@ -41,6 +46,7 @@ export interface ResolvedHostOptions {
   allowedHosts: string[];
   limits: Limits;
   tls: { key: string; cert: string } | null;
+  adminSecret: string | null;
   clock: () => number;
   logger: Logger;
 }
@@ -66,6 +72,7 @@ const optionsSchema = z.object({
   allowedOrigins: z.array(z.string().min(1)).default([]),
   allowedHosts: z.array(z.string().min(1)).default([]),
   limits: limitsSchema.default({}),
+  adminSecret: z.string().min(22).max(512).nullable().default(null),
 });
 
 /** Merge options over the defaults once, and fail up front with a message naming the bad option. */

@@ -53,6 +53,15 @@ export class Session implements Recipient {
   #writtenAtBeat = 0;
   /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
   helloTimer: NodeJS.Timeout | undefined;
+  /** When the connection opened (host clock, ms), and its traffic so far: the operator's view reads these. */
+  readonly connectedAt: number;
+  messagesIn = 0;
+  bytesIn = 0;
+  messagesOut = 0;
+  /** Round-trip time of the last heartbeat, in ms; -1 before the first pong. */
+  rttMs = -1;
+  /** performance.now() when the last heartbeat ping left; 0 when none is waiting. */
+  #pingAt = 0;
 
   constructor(
     ws: WebSocket,
@@ -72,6 +81,7 @@ export class Session implements Recipient {
     this.#cork = cork;
     this.#onSlow = onSlow;
     this.#onDrop = onDrop;
+    this.connectedAt = now;
   }
 
   get open(): boolean {
@@ -128,6 +138,7 @@ export class Session implements Recipient {
     }
     this.#corkedBytes += frame.length;
     this.#written += frame.length;
+    this.messagesOut++;
     this.#socket.write(frame);
   }
 
@@ -147,6 +158,31 @@ export class Session implements Recipient {
   drop(reason: string): void {
     this.#onDrop(this, reason);
     this.ws.terminate();
+  }
+
+  /** Bytes written to it since it opened. */
+  get bytesOut(): number {
+    return this.#written;
+  }
+
+  /** Count a frame that arrived. */
+  received(bytes: number): void {
+    this.messagesIn++;
+    this.bytesIn += bytes;
+  }
+
+  /** Send the heartbeat ping, timing it. */
+  ping(): void {
+    this.#pingAt = performance.now();
+    this.ws.ping();
+  }
+
+  /** A pong arrived: the peer is alive, and the round trip of the last ping is known. */
+  ponged(): void {
+    this.alive = true;
+    if (this.#pingAt === 0) return;
+    this.rttMs = Math.round((performance.now() - this.#pingAt) * 10) / 10;
+    this.#pingAt = 0;
   }
 
   uncork(): void {

@@ -9,6 +9,7 @@ import {
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
 import type { HostContext } from './host-context.ts';
+import { refuseBanned, refusedAsMuted } from './moderation/refusals.ts';
 import type { Room } from './rooms/room.ts';
 import { sendError, type ErrorExtra } from './send-error.ts';
 import { deviceTagOf, type Session } from './session.ts';
@@ -44,6 +45,8 @@ const hello: Handler<'hello'> = (ctx, session, frame) => {
   session.helloTimer = undefined;
   session.nick = frame.nick;
   session.deviceTag = deviceTagOf(frame.deviceId);
+  const ban = ctx.moderation.deviceBan(session.deviceTag);
+  if (ban) return refuseBanned(session, ban);
   if (Object.keys(frame.have).length > 0) session.have = frame.have;
   const { limits } = ctx;
   session.send({
@@ -155,7 +158,7 @@ const nick: Handler<'nick'> = (ctx, session, frame) => {
 
 const typing: Handler<'typing'> = (ctx, session, frame) => {
   const room = joinedRoom(ctx, session, frame.room, {});
-  if (!room) return;
+  if (!room || refusedAsMuted(ctx, session, room, {})) return;
   ctx.hub.broadcast(
     room,
     { type: 'typing', room: room.name, member: session.id, nick: session.nick, active: frame.active },
@@ -165,7 +168,7 @@ const typing: Handler<'typing'> = (ctx, session, frame) => {
 
 const send: Handler<'send'> = (ctx, session, frame) => {
   const room = joinedRoom(ctx, session, frame.room, { ref: frame.ref, id: frame.id });
-  if (!room) return;
+  if (!room || refusedAsMuted(ctx, session, room, { ref: frame.ref, id: frame.id })) return;
   ctx.hub.post(
     room,
     {

@@ -35,6 +35,8 @@ export interface GateRules {
   machineName: string;
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
+  /** Why an address may not connect (a ban), or null: refused with 403 before any WebSocket exists. */
+  refuseAddress?: (address: string) => string | null;
 }
 
 /**
@@ -78,9 +80,11 @@ export class UpgradeGate {
     if (!isAllowedOrigin(req.headers.origin, req.headers.host, this.#rules.allowedOrigins)) {
       return [403, 'Origin not allowed'];
     }
+    const address = remoteAddressOf(req);
+    const banned = this.#rules.refuseAddress?.(address);
+    if (banned) return [403, banned];
     const limits = this.#limits;
     if (this.#total >= limits.maxConnections) return [503, 'Host is at its connection limit'];
-    const address = remoteAddressOf(req);
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (fromAddress >= limits.maxConnectionsPerAddress) return [429, 'Too many connections from this address'];
     const prefix = ipv6Prefix(address);

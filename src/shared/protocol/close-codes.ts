@@ -15,6 +15,10 @@ export const CLOSE_CODES = {
   helloTimeout: 4001,
   /** The `hello` asked for a protocol version this host does not speak. */
   unsupportedProtocol: 4002,
+  /** The host's operator removed this connection; the reason says why (cut to fit a close frame). */
+  kicked: 4003,
+  /** This device or address is banned from the host (at `hello`, or when a ban is made). */
+  banned: 4004,
   /** The client kept sending after `rateStrikes` rate-limited frames in a row. */
   rateLimit: 4029,
 } as const;

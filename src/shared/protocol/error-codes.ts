@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   feed_not_found: 'No feed of that name in the room.',
   feed_input_denied: "This connection may not type into that feed (see the feed's `stdin` and `canWrite`).",
   feed_not_running: "The feed's process is not running, so there is no standard input to write to.",
+  banned:
+    'This device or address is banned from the host; `retryAfterMs` says when the ban ends (absent: until lifted).',
+  muted:
+    'The operator muted this device in that room; nothing was stored. Wait `retryAfterMs` (absent: until unmuted).',
   storage_failed: 'The host could not store the message; it was not sent. Retry with the same `id`.',
   internal: 'The host hit an unexpected error handling this frame.',
 } as const;

@@ -4,6 +4,7 @@ export * from './fields.ts';
 export * from './error-codes.ts';
 export * from './close-codes.ts';
 export * from './message-kinds.ts';
+export * from './moderation-body.ts';
 export * from './feed-frames.ts';
 export * from './client-frames.ts';
 export * from './host-frames.ts';

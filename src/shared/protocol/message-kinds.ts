@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { feedBody, MAX_FEED_TEXT_LENGTH } from './feed-frames.ts';
 import { chatText, messageText, utf16String } from './fields.ts';
+import { MAX_MODERATION_TEXT_LENGTH, moderationBody } from './moderation-body.ts';
 
 /**
  * What a stored message may carry, one schema per `kind`. Every kind has a `text`: the whole
@@ -27,6 +28,12 @@ export const messageKindSchemas = {
   }),
   /** A batch of a feed's lines (command output, a member's stdin line, host metrics); `text` is them without colour codes. */
   feed: z.object({ kind: z.literal('feed'), text: utf16String(1, MAX_FEED_TEXT_LENGTH), body: feedBody }),
+  /** The record of an operator's kick, ban, mute or their lifting; `text` says it in a sentence. */
+  moderation: z.object({
+    kind: z.literal('moderation'),
+    text: messageText(MAX_MODERATION_TEXT_LENGTH),
+    body: moderationBody,
+  }),
 } as const;
 
 export type MessageKind = keyof typeof messageKindSchemas;

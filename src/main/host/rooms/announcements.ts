@@ -1,5 +1,6 @@
 import type { AnnouncementLevel } from '../../../shared/protocol/index.ts';
 import { nickname } from '../../../shared/protocol/index.ts';
+import { postStored, type Stored } from './post-stored.ts';
 import { HOST_DEVICE, type RoomHub } from './room-hub.ts';
 
 export interface AnnounceOptions {
@@ -11,10 +12,7 @@ export interface AnnounceOptions {
 }
 
 /** Where an announcement was stored. */
-export interface Announced {
-  room: string;
-  seq: number;
-}
+export type Announced = Stored;
 
 /** The host's name as a poster's nickname: cut to a nickname's length, `host` when nothing is left. */
 export function defaultPosterNick(hostName: string): string {
@@ -34,18 +32,7 @@ export function postAnnouncement(hub: RoomHub, text: string, options: AnnounceOp
     const content = hub.check({ kind: 'announcement', text, body: { level: options.level ?? 'info' } });
     const from = { nick, device: HOST_DEVICE, source: 'operator' } as const;
     const rooms = target ? [target] : hub.rooms();
-    return Promise.all(
-      rooms.map(
-        (room) =>
-          new Promise<Announced>((resolve, reject) =>
-            hub.post(room, { content, from, checked: true }, (error, result) =>
-              error || !result
-                ? reject(error ?? new Error('not stored'))
-                : resolve({ room: room.name, seq: result.seq }),
-            ),
-          ),
-      ),
-    );
+    return Promise.all(rooms.map((room) => postStored(hub, room, { content, from, checked: true })));
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
