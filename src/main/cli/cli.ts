@@ -14,7 +14,7 @@ import {
 } from '../discovery/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { FeedService } from '../feeds/index.ts';
-import { HostServer, httpUrl, listeningAddresses } from '../host/index.ts';
+import { HostServer, httpUrl, listeningAddresses, loadOrCreateAdminSecret, type AdminSecret } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import { loadOrCreateCertificate, readableFingerprint, TLS_FOLDER } from '../tls/index.ts';
 import { attachOperatorConsole } from './operator-console.ts';
@@ -65,8 +65,10 @@ async function start(config: CliConfig): Promise<Started> {
   }
   const dataDir = resolve(config.dataDir ?? defaultDataDir());
   const certificate = config.tls ? await loadOrCreateCertificate(dataDir, config.name ?? hostname()) : null;
+  const admin = loadOrCreateAdminSecret(dataDir);
   const host = new HostServer({
     ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
+    adminSecret: admin.secret,
     port: config.port,
     dataDir,
     durability: config.durability,
@@ -107,6 +109,7 @@ async function start(config: CliConfig): Promise<Started> {
     );
   }
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host  ·  type help for operator commands`);
+  printAdminAccess(admin);
   if (certificate) {
     console.log(`TLS: on (wss://). Certificate SHA-256 fingerprint, for people to compare:`);
     console.log(`  ${readableFingerprint(certificate.fingerprint)}`);
@@ -116,6 +119,16 @@ async function start(config: CliConfig): Promise<Started> {
   if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');
   printInvites(host);
   return { host, feeds, discovery };
+}
+
+/**
+ * Where the admin secret is. It is printed only to a terminal (the operator's): output that goes to
+ * a file or a service manager's journal gets the path instead, so the secret does not end up in logs.
+ */
+function printAdminAccess(admin: AdminSecret): void {
+  const where = `/admin (page) and /admin/api/ (Authorization: Bearer <secret>)`;
+  if (process.stdout.isTTY) console.log(`Admin: ${where}; secret ${admin.secret}  (kept in ${admin.path})`);
+  else console.log(`Admin: ${where}; the secret is in ${admin.path} (printed only to a terminal)`);
 }
 
 /** Attach --feed commands and --metrics to their rooms, and say what runs where. */
@@ -236,6 +249,7 @@ async function main(): Promise<void> {
     announce: (...args: Parameters<HostServer['announce']>) => host.announce(...args),
     revokeJoinToken: (token: string) => host.revokeJoinToken(token),
     invite: (room: string) => createInvite(host, { room }),
+    moderation: host.moderation,
   };
   attachOperatorConsole(consoleHost, process.stdin, process.stdout, feeds);
   process.on('SIGINT', () => stop('SIGINT'));

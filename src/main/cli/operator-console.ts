@@ -2,8 +2,14 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnnouncementLevel } from '../../shared/protocol/index.ts';
 import type { FeedService } from '../feeds/index.ts';
-import type { Announced, AnnounceOptions, HostServer } from '../host/index.ts';
+import type { Announced, AnnounceOptions, HostServer, Moderation } from '../host/index.ts';
 import { parseStdinPolicy, UsageError } from './cli-args.ts';
+import {
+  MODERATION_HELP,
+  parseModerationLine,
+  runModerationCommand,
+  type ModerationCommand,
+} from './moderation-commands.ts';
 
 /**
  * The headless host's console: lines typed on its stdin are operator commands. Chosen over an HTTP
@@ -23,7 +29,7 @@ export const CONSOLE_HELP = `Commands (type them here, one per line):
   restart FEED             stop it, then start it
   stdin FEED WHO           who may type into it: nobody, everyone, or device tags (a,b,…)
   metrics ROOM             post the host's metrics to ROOM (the feed host-metrics)
-  help                     this list
+${MODERATION_HELP}  help                     this list
 `;
 
 /** Longest console line read, in characters; longer lines are refused, not cut. */
@@ -38,6 +44,7 @@ export type OperatorCommand =
   | { kind: 'feed'; action: 'stop' | 'start' | 'restart'; feed: string }
   | { kind: 'stdin'; feed: string; who: string }
   | { kind: 'metrics'; room: string }
+  | { kind: 'moderation'; command: ModerationCommand }
   | { kind: 'help' }
   | { kind: 'empty' };
 
@@ -93,8 +100,16 @@ export function parseOperatorLine(line: string): OperatorCommand {
       if (rest === '') throw new ConsoleError(`${word}: nothing to announce`);
       return { kind: 'announce', text: rest, level };
     }
-    default:
+    default: {
+      let moderation: ModerationCommand | undefined;
+      try {
+        moderation = parseModerationLine(word, rest);
+      } catch (error) {
+        throw new ConsoleError((error as Error).message);
+      }
+      if (moderation) return { kind: 'moderation', command: moderation };
       throw new ConsoleError(`unknown command ${JSON.stringify(word.slice(0, 40))}; type help`);
+    }
   }
 }
 
@@ -102,6 +117,8 @@ type ConsoleHost = Pick<HostServer, 'rooms' | 'revokeJoinToken'> & {
   announce(text: string, options?: AnnounceOptions): Promise<Announced[]>;
   /** An invite link to the room; the CLI passes createInvite with the host's LAN addresses. */
   invite(room: string): { url: string; expiresAt: number | null };
+  /** The host's moderation (who, kick, ban, mute); absent: those commands are refused. */
+  moderation?: Moderation;
 };
 
 /** Run one parsed command against the host; resolves with what to print. */
@@ -119,6 +136,9 @@ export async function runOperatorCommand(
       return runFeedCommand(feeds, command);
     case 'empty':
       return '';
+    case 'moderation':
+      if (!host.moderation) throw new ConsoleError('this host has no moderation');
+      return runModerationCommand(host.moderation, command.command);
     case 'help':
       return CONSOLE_HELP;
     case 'rooms':
