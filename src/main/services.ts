@@ -6,6 +6,7 @@ import { diagnosticsReport, lanInterfaces, type DiagnosticsReportOptions } from 
 import type { LanInterface } from './discovery/index.ts';
 import type { HostController } from './host-control/host-controller.ts';
 import type { IpcServices } from './ipc.ts';
+import { moderationServices } from './moderation-services.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 
 export interface ServiceDependencies {
@@ -100,6 +101,7 @@ export function createIpcServices({
     createInvite: ({ room }) => host.createInvite(room),
     postAnnouncement: (announcement) => host.postAnnouncement(announcement),
     attachFeed: (feed) => host.attachFeed(feed),
+    ...moderationServices(host),
   };
 }
 

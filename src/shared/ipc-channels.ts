@@ -20,6 +20,12 @@ export const IPC_CHANNEL_NAMES = {
   createInvite: 'host:create-invite',
   postAnnouncement: 'host:post-announcement',
   attachFeed: 'host:attach-feed',
+  getModeration: 'host:moderation',
+  kickMember: 'host:kick',
+  banMember: 'host:ban',
+  liftBan: 'host:unban',
+  muteMember: 'host:mute',
+  liftMute: 'host:unmute',
 } as const;
 
 /** Event channels (main → renderer), by the bridge function that subscribes to them. */

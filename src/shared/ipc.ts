@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { parseHostAddress } from './host-address.ts';
 import { IPC_CHANNEL_NAMES as C, IPC_EVENT_NAMES as E } from './ipc-channels.ts';
 import {
+  banRequest,
+  kickRequest,
+  moderationResult,
+  moderationView,
+  muteRequest,
+  unbanRequest,
+  unmuteRequest,
+} from './moderation.ts';
+import {
   announcementLevel,
   deviceId,
   messageKindSchemas,
@@ -170,6 +179,13 @@ export const IPC_CHANNELS = {
   createInvite: { channel: C.createInvite, args: z.tuple([z.object({ room: roomName })]), result: inviteLink },
   postAnnouncement: { channel: C.postAnnouncement, args: z.tuple([announcementRequest]), result: announcementResult },
   attachFeed: { channel: C.attachFeed, args: z.tuple([feedRequest]), result: feedResult },
+  // The host panel's Connected table and its actions (schemas in moderation.ts).
+  getModeration: { channel: C.getModeration, args: z.tuple([]), result: moderationView },
+  kickMember: { channel: C.kickMember, args: z.tuple([kickRequest]), result: moderationResult },
+  banMember: { channel: C.banMember, args: z.tuple([banRequest]), result: moderationResult },
+  liftBan: { channel: C.liftBan, args: z.tuple([unbanRequest]), result: moderationResult },
+  muteMember: { channel: C.muteMember, args: z.tuple([muteRequest]), result: moderationResult },
+  liftMute: { channel: C.liftMute, args: z.tuple([unmuteRequest]), result: moderationResult },
 } as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */

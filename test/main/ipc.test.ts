@@ -56,6 +56,7 @@ const report: DiagnosticsReport = {
   advice: [],
 };
 const invite = { url: 'http://192.168.1.30:4747/#/join?room=general', expiresAt: null };
+const moderated = { closed: 0, recorded: [] };
 
 function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } & IpcServices {
   return {
@@ -73,6 +74,13 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     createInvite: vi.fn(async () => invite),
     postAnnouncement: vi.fn(async () => [{ room: 'general', seq: 7 }]),
     attachFeed: vi.fn(async () => ({ name: 'tail', room: 'general' })),
+    // The moderation channels run for real in moderation-services.test.ts.
+    getModeration: vi.fn(async () => ({ at: 0, connections: [], bans: [], mutes: [] })),
+    kickMember: vi.fn(async () => moderated),
+    banMember: vi.fn(async () => moderated),
+    liftBan: vi.fn(async () => moderated),
+    muteMember: vi.fn(async () => moderated),
+    liftMute: vi.fn(async () => moderated),
   };
 }
 

@@ -10,6 +10,8 @@ import type {
 } from '../../shared/ipc.ts';
 import { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
+import type { ModerationResult, ModerationView } from '../../shared/moderation.ts';
+import type { ModerationAction } from './moderation-call.ts';
 import {
   workerMessage,
   workerRequest,
@@ -207,6 +209,34 @@ export class HostController {
       if (snapshot) this.#running(snapshot);
       if (!attached) throw new Error('the host attached no feed');
       return attached;
+    });
+  }
+
+  /**
+   * Who is connected to the running host, with its bans and mutes (the host panel's Connected
+   * table, read about once a second). Rejects when the host is not running.
+   */
+  moderationView(): Promise<ModerationView> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot, view } = await this.#request({ type: 'moderation', call: { action: 'view' } });
+      if (snapshot) this.#running(snapshot);
+      if (!view) throw new Error('the host gave no moderation view');
+      return view;
+    });
+  }
+
+  /**
+   * Kick, ban, unban, mute or unmute on the running host; resolves with what it did. Rejects, in
+   * words for people, when the host is not running or the request names no such member, room or ban.
+   */
+  moderate(action: ModerationAction): Promise<ModerationResult> {
+    return this.#serially(async () => {
+      if (this.#status.state !== 'running') throw new Error(NOT_RUNNING);
+      const { snapshot, moderated } = await this.#request({ type: 'moderation', call: action });
+      if (snapshot) this.#running(snapshot);
+      if (!moderated) throw new Error('the host did not say what it did');
+      return moderated;
     });
   }
 

@@ -6,7 +6,9 @@ import { HostServer, type Announced } from '../host/index.ts';
 import type { AnnouncementRequest, FeedRequest, FeedResult } from '../../shared/ipc.ts';
 import { FeedService, splitCommand } from '../feeds/index.ts';
 import type { Logger } from '../logger.ts';
+import type { ModerationResult, ModerationView } from '../../shared/moderation.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
+import { runModerationCall, type ModerationCall } from './moderation-call.ts';
 import {
   workerRequest,
   type WorkerFailure,
@@ -99,13 +101,31 @@ async function start(config: WorkerHostConfig): Promise<WorkerSnapshot> {
   return snapshot(server);
 }
 
-type Answer = { snapshot: WorkerSnapshot | null; invite?: WorkerInvite; announced?: Announced[]; feed?: FeedResult };
+type Answer = {
+  snapshot: WorkerSnapshot | null;
+  invite?: WorkerInvite;
+  announced?: Announced[];
+  feed?: FeedResult;
+  view?: ModerationView;
+  moderated?: ModerationResult;
+};
 
 async function handle(request: WorkerRequest): Promise<Answer> {
   if (request.type === 'create-invite') return inviteAnswer(request.room);
   if (request.type === 'post-announcement') return announcementAnswer(request.announcement);
   if (request.type === 'attach-feed') return feedAnswer(request.feed);
+  if (request.type === 'moderation') return moderationAnswer(request.call);
   return { snapshot: await update(request) };
+}
+
+async function moderationAnswer(call: ModerationCall): Promise<Answer> {
+  const server = host ?? refuse('The host is not running: start hosting first');
+  try {
+    return { snapshot: snapshot(server), ...(await runModerationCall(server.moderation, call)) };
+  } catch (error) {
+    // ModerationError says what to fix (no such member, a bad range …); anything else is a bug, said as such.
+    refuse(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** The host's feed service, made with the first feed (most hosts never run one). */
@@ -147,7 +167,7 @@ function inviteAnswer(room: string): Answer {
 }
 
 async function update(
-  request: Exclude<WorkerRequest, { type: 'create-invite' | 'post-announcement' | 'attach-feed' }>,
+  request: Exclude<WorkerRequest, { type: 'create-invite' | 'post-announcement' | 'attach-feed' | 'moderation' }>,
 ): Promise<WorkerSnapshot | null> {
   switch (request.type) {
     case 'start':

@@ -7,7 +7,9 @@ import {
   hostedRoom,
   interfaceName,
 } from '../../shared/ipc.ts';
+import { moderationResult, moderationView } from '../../shared/moderation.ts';
 import { roomInfo, roomName } from '../../shared/protocol/index.ts';
+import { moderationCall } from './moderation-call.ts';
 
 /**
  * Messages between the HostController (main thread) and the host worker. Each side validates what it
@@ -42,6 +44,8 @@ export const workerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('post-announcement'), id: requestId, announcement: announcementRequest }),
   /** Run a command as a feed of a room; the answer carries `feed`. */
   z.object({ type: z.literal('attach-feed'), id: requestId, feed: feedRequest }),
+  /** The moderation view or an action on it; the answer carries `view` or `moderated`. */
+  z.object({ type: z.literal('moderation'), id: requestId, call: moderationCall }),
   z.object({ type: z.literal('stop'), id: requestId }),
 ]);
 
@@ -75,6 +79,8 @@ export const workerMessage = z.discriminatedUnion('type', [
     invite: workerInvite.optional(),
     announced: announcementResult.optional(),
     feed: feedResult.optional(),
+    view: moderationView.optional(),
+    moderated: moderationResult.optional(),
   }),
   z.object({ type: z.literal('failed'), id: requestId, error: workerFailure }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
