@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import AdminPage from './components/moderation/AdminPage.svelte';
 import { AppState } from './lib/app-state.svelte.ts';
 import { AppSettings, BridgeSettingsBackend, LocalSettingsBackend } from './lib/settings/app-settings.svelte.ts';
 import { parseHostAddress } from '../../shared/host-address.ts';
@@ -25,7 +26,9 @@ const app = new AppState({ settings, storage: localStorage, bridge, notify, lang
 
 // Served by a Tincan host (a phone's browser): join that host straight away, and the room an
 // invite link names (#/join?room=…&token=…).
-if (!bridge && (location.protocol === 'http:' || location.protocol === 'https:')) {
+// /admin of a headless host's web client is its admin view (the admin API, with the secret).
+const adminPage = !bridge && location.pathname === '/admin';
+if (!adminPage && !bridge && (location.protocol === 'http:' || location.protocol === 'https:')) {
   // location.host omits the port when it is the scheme's default (80/443): put it back.
   const here = `${location.hostname}:${location.port || (location.protocol === 'https:' ? '443' : '80')}`;
   const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? here);
@@ -38,4 +41,4 @@ if (!bridge && (location.protocol === 'http:' || location.protocol === 'https:')
   }
 }
 
-export default mount(App, { target, props: { app } });
+export default adminPage ? mount(AdminPage, { target, props: { app } }) : mount(App, { target, props: { app } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import AnnouncementRow from '../../../../src/renderer/src/components/messages/AnnouncementRow.svelte';
 import FeedRow from '../../../../src/renderer/src/components/messages/FeedRow.svelte';
+import ModerationRow from '../../../../src/renderer/src/components/messages/ModerationRow.svelte';
 import { messageRows, rowFor } from '../../../../src/renderer/src/components/messages/registry.ts';
 import TextRow from '../../../../src/renderer/src/components/messages/TextRow.svelte';
 import { MESSAGE_KINDS } from '../../../../src/shared/protocol/index.ts';
@@ -14,5 +15,6 @@ describe('message row registry', () => {
     expect(rowFor('text')).toBe(TextRow);
     expect(rowFor('announcement')).toBe(AnnouncementRow);
     expect(rowFor('feed')).toBe(FeedRow);
+    expect(rowFor('moderation')).toBe(ModerationRow);
   });
 });

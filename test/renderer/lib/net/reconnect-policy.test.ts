@@ -15,6 +15,8 @@ describe('reconnectDelay', () => {
   });
   it('gives up only when retrying cannot help', () => {
     expect(closeIsFinal(4002)).toBe(true);
+    expect(closeIsFinal(4003)).toBe(true); // kicked: the person reconnects when ready
+    expect(closeIsFinal(4004)).toBe(true); // banned
     expect([1000, 1001, 1006, 4001, 4029].some(closeIsFinal)).toBe(false);
   });
 });

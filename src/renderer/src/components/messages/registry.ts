@@ -2,6 +2,7 @@ import type { Component } from 'svelte';
 import type { MessageKind } from '../../../../shared/protocol/index.ts';
 import AnnouncementRow from './AnnouncementRow.svelte';
 import FeedRow from './FeedRow.svelte';
+import ModerationRow from './ModerationRow.svelte';
 import type { RowProps } from './row-env.ts';
 import TextRow from './TextRow.svelte';
 
@@ -14,6 +15,7 @@ export const messageRows: { [K in MessageKind]?: Component<RowProps<K>> } = {
   text: TextRow,
   announcement: AnnouncementRow,
   feed: FeedRow,
+  moderation: ModerationRow,
 };
 
 /** The row component for `kind`, typed for its content; undefined when this renderer has none yet. */

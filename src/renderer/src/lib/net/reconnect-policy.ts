@@ -19,7 +19,10 @@ export function reconnectDelay(
   return Math.max(0, Math.round(exponential + spread));
 }
 
-/** Close codes after which retrying cannot help until something changes (protocol version, rate abuse). */
+/**
+ * Close codes after which retrying cannot help until something changes: another protocol version
+ * (4002), a kick by the operator (4003: the person reconnects when ready), a ban (4004).
+ */
 export function closeIsFinal(code: number): boolean {
-  return code === 4002;
+  return code === 4002 || code === 4003 || code === 4004;
 }
