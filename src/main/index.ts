@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { DESKTOP_APP_ORIGIN } from '../shared/app-origin.ts';
+import { formatHostAddress } from '../shared/host-address.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { DiscoveryService } from './discovery-control/discovery-service.ts';
 import { HostController } from './host-control/host-controller.ts';
 import { registerIpcHandlers, sendIpcEvent, type IpcTrust } from './ipc.ts';
 import { rendererLocation } from './renderer-location.ts';
+import { pinCertificates } from './certificate-pinning.ts';
+import { PinStore } from './pins/index.ts';
 import { createIpcServices, ignoreOwnHost, startHostingOnLaunch } from './services.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { createMainWindow, hardenSession } from './window.ts';
@@ -50,11 +53,28 @@ const host = new HostController({
   allowedOrigins: location.origins.filter((origin) => origin !== DESKTOP_APP_ORIGIN),
 });
 host.onStatus((status) => sendIpcEvent(trust, 'onHostStatus', status));
+// Certificates pinned per host: the session accepts a LAN host's certificate only when it is the pinned one.
+const pins = new PinStore(settings);
+const reinstallPins = pinCertificates(session.defaultSession, pins, (refused) =>
+  sendIpcEvent(trust, 'onCertificateRefused', refused),
+);
 // Hosts on the LAN (this app's own left out), pushed to the windows at most 4 times a second.
-const discovery = new DiscoveryService({ logger: console });
+const discovery = new DiscoveryService({
+  logger: console,
+  isPinned: (h) =>
+    h.addresses.some((a) => pins.check(formatHostAddress({ hostname: a, port: h.port }), h.fingerprint).pin === 'same'),
+});
 discovery.onChange((hosts) => sendIpcEvent(trust, 'onDiscoveredHosts', hosts));
 ignoreOwnHost(host, discovery);
-registerIpcHandlers(ipcMain, createIpcServices({ settings, host, discovery, windows: trust.windows }), trust);
+const onPinsChanged = () => {
+  reinstallPins();
+  discovery.refresh();
+};
+registerIpcHandlers(
+  ipcMain,
+  createIpcServices({ settings, host, discovery, windows: trust.windows, pins, onPinsChanged }),
+  trust,
+);
 
 openMainWindow();
 app.on('activate', () => {

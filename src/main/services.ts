@@ -7,6 +7,8 @@ import type { LanInterface } from './discovery/index.ts';
 import type { HostController } from './host-control/host-controller.ts';
 import type { IpcServices } from './ipc.ts';
 import { moderationServices } from './moderation-services.ts';
+import { parseHostAddress } from '../shared/host-address.ts';
+import { probeCertificate, type PinStore, type ProbeResult } from './pins/index.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 
 export interface ServiceDependencies {
@@ -14,6 +16,12 @@ export interface ServiceDependencies {
   host: HostController;
   /** The hosts heard on the LAN. */
   discovery: Pick<DiscoveryService, 'hosts'>;
+  /** The certificate pins (kept in the settings). */
+  pins: PinStore;
+  /** Called after a pin changed (the session's check is installed again, the host list re-sent). */
+  onPinsChanged?: () => void;
+  /** Reads a host's certificate. Default `probeCertificate`. */
+  probe?: (hostname: string, port: number) => Promise<ProbeResult>;
   /** The app's windows now, for notifications. */
   windows: () => readonly BrowserWindow[];
   /** The machine's adapters now. Default `rankInterfaces`. */
@@ -44,6 +52,9 @@ export function createIpcServices({
   windows,
   interfaces,
   diagnostics,
+  pins,
+  onPinsChanged,
+  probe = probeCertificate,
   logger = console,
 }: ServiceDependencies): IpcServices {
   /** The diagnostics run now, by target: a second click while it runs gets the same report. */
@@ -51,8 +62,8 @@ export function createIpcServices({
   return {
     async startHosting({ port, rooms }) {
       const wasRunning = host.status().state === 'running';
-      const { port: configured, announceInterfaces } = settings.get();
-      const status = await host.start({ port: port ?? configured, rooms, announceInterfaces });
+      const { port: configured, announceInterfaces, hostTls } = settings.get();
+      const status = await host.start({ port: port ?? configured, rooms, announceInterfaces, tls: hostTls });
       if (status.state === 'running' && !wasRunning) {
         await settings.update({ hostedRooms: rooms.reduce<string[]>((list, room) => withRoom(list, room.name), []) });
       }
@@ -102,14 +113,30 @@ export function createIpcServices({
     postAnnouncement: (announcement) => host.postAnnouncement(announcement),
     attachFeed: (feed) => host.attachFeed(feed),
     ...moderationServices(host),
+    async probeHost({ address }) {
+      const { hostname, port } = parseHostAddress(address)!; // the schema checked it parses
+      const found = await probe(hostname, port);
+      if (!found.tls) return { tls: false };
+      return {
+        tls: true,
+        fingerprint: found.fingerprint,
+        hostId: found.hostId,
+        ...pins.check(address, found.fingerprint),
+      };
+    },
+    async trustHost({ address, fingerprint, hostId }) {
+      const next = await pins.trust(address, fingerprint, hostId);
+      onPinsChanged?.();
+      return next;
+    },
   };
 }
 
 /** Starts the host at launch when the settings list rooms to host; resolves with its status, or null when there are none. */
 export async function startHostingOnLaunch(settings: SettingsStore, host: HostController): Promise<HostStatus | null> {
-  const { hostedRooms, port, announceInterfaces } = settings.get();
+  const { hostedRooms, port, announceInterfaces, hostTls } = settings.get();
   if (hostedRooms.length === 0) return null;
-  return host.start({ port, rooms: hostedRooms.map((name) => ({ name })), announceInterfaces });
+  return host.start({ port, rooms: hostedRooms.map((name) => ({ name })), announceInterfaces, tls: hostTls });
 }
 
 /**

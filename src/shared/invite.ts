@@ -10,7 +10,9 @@ import { joinToken, roomName } from './protocol/index.ts';
  * The URL's own host is the first address to try; `hosts` (present when there are several) lists
  * every address of the host, same port, best first, for when the first is not reachable from where
  * the link is opened. `token` (a
- * join token, only for rooms with a password) is accepted by `join` instead of the password.
+ * join token, only for rooms with a password) is accepted by `join` instead of the password. `fp` is
+ * the SHA-256 of the host's certificate (64 hex digits): the desktop app then joins over `wss://` and
+ * accepts that certificate only. The link is `https://` when the host speaks nothing but TLS.
  * Everything after `#` stays in the browser: it is never sent to the host in an HTTP request.
  */
 export interface Invite {
@@ -21,7 +23,13 @@ export interface Invite {
   /** The host's name, for showing "Join general on lanbox". */
   name?: string;
   token?: string;
+  /** SHA-256 of the host's certificate, 64 lowercase hex digits: the pin. */
+  fingerprint?: string;
+  /** The host's port speaks TLS only: the link is https://. */
+  secure?: boolean;
 }
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 export const INVITE_PATH = '#/join';
 /** Addresses an invite carries at most (keeps the QR code scannable). */
@@ -46,12 +54,15 @@ export function formatInvite(invite: Invite): string {
   for (const a of addresses) {
     if (!hostOnly(a)) throw new TypeError(`invalid address ${JSON.stringify(a)}`);
   }
+  if (invite.fingerprint !== undefined && !FINGERPRINT.test(invite.fingerprint))
+    throw new TypeError('invalid fingerprint: must be 64 lowercase hex digits');
   // IP literals need no escaping in a fragment (":" and "," are allowed there), which keeps QR codes small.
   const params = [`room=${encodeURIComponent(invite.room)}`];
   if (addresses.length > 1) params.push(`hosts=${addresses.join(',')}`);
   if (invite.name) params.push(`name=${encodeURIComponent(invite.name)}`);
   if (invite.token) params.push(`token=${invite.token}`);
-  return `http://${bracket(first)}:${invite.port}/${INVITE_PATH}?${params.join('&')}`;
+  if (invite.fingerprint) params.push(`fp=${invite.fingerprint}`);
+  return `${invite.secure ? 'https' : 'http'}://${bracket(first)}:${invite.port}/${INVITE_PATH}?${params.join('&')}`;
 }
 
 /** An invite from a link (as scanned, pasted or opened), or null when it is not a valid one. */
@@ -70,6 +81,8 @@ export function parseInvite(link: string): Invite | null {
   if (room === null || !roomName.safeParse(room).success) return null;
   const token = params.get('token') ?? undefined;
   if (token !== undefined && !joinToken.safeParse(token).success) return null;
+  const fingerprint = params.get('fp')?.toLowerCase() ?? undefined;
+  if (fingerprint !== undefined && !FINGERPRINT.test(fingerprint)) return null;
   const origin = parseHostAddress(url.host);
   if (!origin) return null;
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
@@ -87,6 +100,8 @@ export function parseInvite(link: string): Invite | null {
     room,
     ...(name ? { name: name.slice(0, 64) } : {}),
     ...(token ? { token } : {}),
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(url.protocol === 'https:' ? { secure: true } : {}),
   };
 }
 

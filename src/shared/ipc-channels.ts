@@ -26,10 +26,13 @@ export const IPC_CHANNEL_NAMES = {
   liftBan: 'host:unban',
   muteMember: 'host:mute',
   liftMute: 'host:unmute',
+  probeHost: 'pins:probe',
+  trustHost: 'pins:trust',
 } as const;
 
 /** Event channels (main → renderer), by the bridge function that subscribes to them. */
 export const IPC_EVENT_NAMES = {
   onHostStatus: 'host:status-changed',
   onDiscoveredHosts: 'discovery:hosts-changed',
+  onCertificateRefused: 'pins:certificate-refused',
 } as const;

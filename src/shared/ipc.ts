@@ -45,6 +45,32 @@ export const hostStatus = z.object({
    * when the list is empty. Absent when announcing is off.
    */
   announcing: z.object({ interfaces: z.array(z.string().max(64)), note: z.string().max(500).optional() }).optional(),
+  /** SHA-256 of the running host's certificate (64 hex), for people to compare. */
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** The running host's port speaks TLS (plain HTTP kept for browser guests). */
+  tls: z.boolean().optional(),
+});
+
+/** SHA-256 of a certificate, 64 lowercase hex digits. */
+export const fingerprint = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+/** A host id: its public key's hash (src/main/tls/host-identity.ts). */
+export const hostIdText = z.string().regex(/^[A-Za-z0-9_-]{4,64}$/);
+
+/** Pins the desktop app keeps, at most. */
+export const MAX_PINS = 256;
+
+/** A pinned certificate: the app joins `address` over wss:// and accepts only this certificate there. */
+export const certificatePin = z.object({
+  /** `host:port` as formatHostAddress writes it. */
+  address: z.string().max(300),
+  fingerprint,
+  /** The host's id when known (from an advert or the certificate): the certificate's key must hash to it. */
+  hostId: hostIdText.optional(),
+  /** When it was pinned. */
+  since: z.int().min(0),
 });
 
 export const hostAddressText = z
@@ -77,10 +103,14 @@ export const settings = z.object({
   language,
   /** Adapters the local host announces itself on; empty means the recommended ones. */
   announceInterfaces: z.array(interfaceName).max(16),
+  /** The local host speaks TLS on its port (plain HTTP kept there for browser guests). */
+  hostTls: z.boolean(),
+  /** Certificates pinned per host:port; changed only through trustHost and forgetPin. */
+  pins: z.array(certificatePin).max(MAX_PINS),
 });
 
-/** What the renderer may change; the device id is not among it. */
-export const settingsPatch = settings.omit({ deviceId: true }).partial();
+/** What the renderer may change; the device id and the pins are not among it. */
+export const settingsPatch = settings.omit({ deviceId: true, pins: true }).partial();
 
 export const notification = z.object({ title: z.string().min(1).max(128), body: z.string().max(1024) });
 
@@ -101,6 +131,14 @@ export const discoveredHost = z.object({
   protocol: z.int(),
   via: z.array(z.enum(['mdns', 'broadcast'])),
   lastSeen: timestamp,
+  fingerprint,
+  tls: z.boolean(),
+  /** Heard in a beacon signed by the key its id is the hash of (mDNS answers are not signed). */
+  verified: z.boolean(),
+  /** Another host's id its adverts claimed: it poses as that host. */
+  claimedId: z.string().max(64).optional(),
+  /** This app has pinned a certificate for one of its addresses. */
+  pinned: z.boolean(),
 });
 
 export const lanInterface = z.object({
@@ -154,6 +192,29 @@ export const feedRequest = z.object({
 /** The feed as the host named it (from the program's name, made unique in the host). */
 export const feedResult = z.object({ name: z.string().min(1).max(64), room: roomName });
 
+/** What a host's port says about its certificate, asked by main (probeHost) before a first join. */
+export const hostProbe = z.discriminatedUnion('tls', [
+  z.object({ tls: z.literal(false) }),
+  z.object({
+    tls: z.literal(true),
+    fingerprint,
+    hostId: hostIdText,
+    /** new: nothing pinned for this address; same: the pin; changed: another certificate than the pin. */
+    pin: z.enum(['new', 'same', 'changed']),
+    /** The pinned fingerprint when `changed`. */
+    pinned: fingerprint.optional(),
+  }),
+]);
+
+export const trustRequest = z.object({ address: hostAddressText, fingerprint, hostId: hostIdText.optional() });
+
+/** The app refused a certificate that is not the one pinned for that host (pushed to every window). */
+export const certificateRefused = z.object({
+  hostname: z.string().max(253),
+  presented: fingerprint,
+  pinned: z.array(fingerprint).max(MAX_PINS),
+});
+
 export const startHostingOptions = z.object({
   port: z.int().min(0).max(65535).optional(),
   rooms: z.array(hostedRoom).min(1).max(64),
@@ -186,12 +247,15 @@ export const IPC_CHANNELS = {
   liftBan: { channel: C.liftBan, args: z.tuple([unbanRequest]), result: moderationResult },
   muteMember: { channel: C.muteMember, args: z.tuple([muteRequest]), result: moderationResult },
   liftMute: { channel: C.liftMute, args: z.tuple([unmuteRequest]), result: moderationResult },
+  probeHost: { channel: C.probeHost, args: z.tuple([z.object({ address: hostAddressText })]), result: hostProbe },
+  trustHost: { channel: C.trustHost, args: z.tuple([trustRequest]), result: settings },
 } as const satisfies { [A in keyof typeof C]: { channel: (typeof C)[A]; args: z.ZodTuple; result: z.ZodType } };
 
 /** Event channels: main → renderer pushes, `webContents.send(channel, payload)`. */
 export const IPC_EVENTS = {
   onHostStatus: { channel: E.onHostStatus, payload: hostStatus },
   onDiscoveredHosts: { channel: E.onDiscoveredHosts, payload: z.array(discoveredHost) },
+  onCertificateRefused: { channel: E.onCertificateRefused, payload: certificateRefused },
 } as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 
 export type AnnouncementRequest = z.infer<typeof announcementRequest>;
@@ -213,3 +277,7 @@ export type DiscoveredHost = z.infer<typeof discoveredHost>;
 export type LanInterfaceInfo = z.infer<typeof lanInterface>;
 export type DiagnosticsReport = z.infer<typeof diagnosticsReport>;
 export type InviteLink = z.infer<typeof inviteLink>;
+export type CertificatePin = z.infer<typeof certificatePin>;
+export type HostProbe = z.infer<typeof hostProbe>;
+export type TrustRequest = z.infer<typeof trustRequest>;
+export type CertificateRefused = z.infer<typeof certificateRefused>;

@@ -20,6 +20,7 @@ vi.mock('electron', async () => await import('../fakes/electron.ts'));
 const { HostController } = await import('../../src/main/host-control/host-controller.ts');
 const { SettingsStore } = await import('../../src/main/settings/settings-store.ts');
 const { createIpcServices } = await import('../../src/main/services.ts');
+const { PinStore } = await import('../../src/main/pins/index.ts');
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'tincan-desktop-'));
@@ -81,6 +82,7 @@ beforeAll(async () => {
     discovery: { hosts: () => [] },
     windows: () => [],
     interfaces: () => [],
+    pins: new PinStore(settings),
   });
   await settings.update({ port: 47_471 });
   browser = await launchChromium();

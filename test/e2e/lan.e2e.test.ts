@@ -44,6 +44,7 @@ vi.mock('electron', async () => await import('../fakes/electron.ts'));
 const { HostController } = await import('../../src/main/host-control/host-controller.ts');
 const { SettingsStore } = await import('../../src/main/settings/settings-store.ts');
 const { createIpcServices } = await import('../../src/main/services.ts');
+const { PinStore } = await import('../../src/main/pins/index.ts');
 
 const unavailable = await netnsUnavailable();
 const skip =
@@ -387,6 +388,7 @@ describe.skipIf(skip)(
         windows: () => [],
         interfaces: () => [],
         diagnostics: { run: runInNamespace },
+        pins: new PinStore(settings),
       });
 
       // Tall enough for the whole report (the home view scrolls inside the window, not the page).

@@ -114,6 +114,14 @@ type HeadersListener = (
 ) => void;
 type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, origin: string) => boolean;
+/** Electron's `CertificateVerifyProcProxy` request, the fields Tincan reads. */
+export interface FakeCertificateRequest {
+  hostname: string;
+  certificate: { data: string; fingerprint?: string };
+  verificationResult?: string;
+  errorCode?: number;
+}
+type CertificateVerifyProc = (request: FakeCertificateRequest, callback: (verificationResult: number) => void) => void;
 
 export class FakeSession {
   headersListener: HeadersListener | undefined;
@@ -133,6 +141,19 @@ export class FakeSession {
   readonly setPermissionCheckHandler = vi.fn((handler: PermissionCheckHandler) => {
     this.permissionCheckHandler = handler;
   });
+
+  certificateVerifyProc: CertificateVerifyProc | null = null;
+
+  readonly setCertificateVerifyProc = vi.fn((proc: CertificateVerifyProc | null) => {
+    this.certificateVerifyProc = proc;
+  });
+
+  /** What the installed proc answers for this request, as Chromium would ask it (0 accept, -2 refuse, -3 Chromium's own check). */
+  verifyCertificate(request: FakeCertificateRequest): Promise<number> {
+    const proc = this.certificateVerifyProc;
+    if (!proc) return Promise.resolve(-3);
+    return new Promise((resolve) => proc(request, resolve));
+  }
 }
 
 export const session = {

@@ -29,6 +29,8 @@ const stored: Settings = {
   recentHosts: [],
   language: 'system',
   announceInterfaces: [],
+  hostTls: true,
+  pins: [],
 };
 const lanbox: DiscoveredHost = {
   id: 'host0001',
@@ -40,6 +42,10 @@ const lanbox: DiscoveredHost = {
   protocol: 1,
   via: ['mdns', 'broadcast'],
   lastSeen: 1_700_000_000_000,
+  fingerprint: 'ab'.repeat(32),
+  tls: true,
+  verified: true,
+  pinned: false,
 };
 const eth0: LanInterfaceInfo = {
   name: 'eth0',
@@ -81,6 +87,8 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     liftBan: vi.fn(async () => moderated),
     muteMember: vi.fn(async () => moderated),
     liftMute: vi.fn(async () => moderated),
+    probeHost: vi.fn(async () => ({ tls: false as const })),
+    trustHost: vi.fn(async () => stored),
   };
 }
 

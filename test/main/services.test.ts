@@ -16,6 +16,7 @@ import {
 } from '../../src/main/discovery/index.ts';
 import { HostController } from '../../src/main/host-control/host-controller.ts';
 import type { IpcServices } from '../../src/main/ipc.ts';
+import { PinStore } from '../../src/main/pins/index.ts';
 import { createIpcServices, ignoreOwnHost, startHostingOnLaunch } from '../../src/main/services.ts';
 import { SettingsStore } from '../../src/main/settings/settings-store.ts';
 import { parseInvite } from '../../src/shared/invite.ts';
@@ -62,9 +63,20 @@ let diagnosed: RunDiagnosticsOptions[];
 
 const sighting = (id: string, name: string): Sighting => ({
   via: 'broadcast',
-  advert: { id, name, port: 4747, protocol: 1, rooms: ['general'], roomsTruncated: false },
+  advert: {
+    id,
+    key: 'k'.repeat(122),
+    fingerprint: 'ab'.repeat(32),
+    tls: true,
+    name,
+    port: 4747,
+    protocol: 1,
+    rooms: ['general'],
+    roomsTruncated: false,
+  },
   addresses: ['192.0.2.10'],
   ttlMs: 60_000,
+  verified: true,
 });
 
 beforeEach(async () => {
@@ -93,6 +105,7 @@ beforeEach(async () => {
     settings,
     host,
     discovery,
+    pins: new PinStore(settings),
     windows: () => BrowserWindow.getAllWindows() as unknown as ElectronWindow[],
     interfaces: loopbackOnly,
     diagnostics: {
@@ -130,7 +143,7 @@ describe('hosting services', () => {
     await settings.update({ port: 5151 });
     const start = vi.spyOn(host, 'start').mockResolvedValue(host.status());
     await services.startHosting({ rooms: [{ name: 'general' }] });
-    expect(start).toHaveBeenCalledWith({ port: 5151, rooms: [{ name: 'general' }], announceInterfaces: [] });
+    expect(start).toHaveBeenCalledWith({ port: 5151, rooms: [{ name: 'general' }], announceInterfaces: [], tls: true });
   });
 
   it('leave the settings alone when the host fails to start', async () => {
@@ -160,6 +173,7 @@ describe('startHostingOnLaunch', () => {
       port: 5151,
       rooms: [{ name: 'general' }, { name: 'ops' }],
       announceInterfaces: ['eth1'],
+      tls: true,
     });
   });
 });
@@ -216,7 +230,7 @@ describe('discovery services', () => {
 
     await services.startHosting({ port: 0, rooms: [{ name: 'general' }] });
     const own = host.hostId()!;
-    expect(own).toMatch(/^[0-9a-f]{16}$/);
+    expect(own).toMatch(/^[a-z2-7]{26}$/); // its certificate key's hash
     heard.see(sighting(own, 'test-box'));
     const hosts = await services.getDiscoveredHosts();
     expect(hosts.map((h) => h.id)).toEqual(['other001']);
@@ -344,7 +358,17 @@ describe('invite services', () => {
     const link = await services.createInvite({ room: 'general' });
     expect(IPC_CHANNELS.createInvite.result.safeParse(link).success).toBe(true);
     expect(link.expiresAt).toBeNull();
-    expect(parseInvite(link.url)).toEqual({ addresses: ['127.0.0.1'], port, room: 'general', name: 'test-box' });
+    // The desktop host speaks TLS by default: the link carries the fingerprint, over http:// still.
+    const { fingerprint } = await services.getHostStatus();
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(link.url).toMatch(/^http:\/\//);
+    expect(parseInvite(link.url)).toEqual({
+      addresses: ['127.0.0.1'],
+      port,
+      room: 'general',
+      name: 'test-box',
+      fingerprint,
+    });
   });
 
   it('make a link whose token joins a password room over a real WebSocket', async () => {

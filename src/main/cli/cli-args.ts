@@ -24,8 +24,11 @@ Options:
   --announce-interface IF  announce the host on network adapter IF (repeatable; default: every
                            wired/Wi-Fi adapter, never VPN, container or loopback ones)
   --no-discovery           do not announce the host on the LAN (mDNS and broadcast beacon)
-  --tls                    speak TLS (https:// and wss://) with a self-signed certificate kept in
-                           the data folder; its SHA-256 fingerprint is printed at start
+  --tls                    speak TLS (https:// and wss://) with the host's self-signed certificate
+                           (kept in the data folder; its SHA-256 fingerprint is printed at start).
+                           The same port still answers plain http:// for browser guests
+  --tls-only               like --tls, but the port speaks nothing but TLS (browsers then warn
+                           about the self-signed certificate; invite links are https://)
   --feed ROOM=COMMAND      run COMMAND and stream its output into ROOM (repeatable; the room is
                            created). COMMAND is split into words like a shell would (quotes and
                            backslashes honoured) and run WITHOUT a shell: ; | & $ ( ) \` * stay literal
@@ -52,6 +55,8 @@ export interface CliConfig {
   discovery: boolean;
   /** Speak TLS with the host's certificate (created in the data folder on first use). */
   tls: boolean;
+  /** With tls: refuse plain HTTP on the port instead of answering it too. */
+  tlsOnly: boolean;
   announceInterfaces: string[];
   feeds: FeedSpec[];
   /** Who may type into the feeds of each room (rooms not named: nobody). */
@@ -85,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
         'announce-interface': { type: 'string', multiple: true },
         'no-discovery': { type: 'boolean' },
         tls: { type: 'boolean' },
+        'tls-only': { type: 'boolean' },
         feed: { type: 'string', multiple: true },
         'feed-stdin': { type: 'string', multiple: true },
         metrics: { type: 'string' },
@@ -173,7 +179,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
     durability,
     limits,
     discovery: !(values['no-discovery'] ?? false),
-    tls: values.tls ?? false,
+    tls: (values.tls ?? false) || (values['tls-only'] ?? false),
+    tlsOnly: values['tls-only'] ?? false,
     announceInterfaces: values['announce-interface'] ?? [],
     feeds,
     feedStdin,

@@ -64,10 +64,13 @@ async function start(config: CliConfig): Promise<Started> {
     throw new UsageError(`--announce-interface: ${(error as Error).message}`);
   }
   const dataDir = resolve(config.dataDir ?? defaultDataDir());
-  const certificate = config.tls ? await loadOrCreateCertificate(dataDir, config.name ?? hostname()) : null;
+  // Every host has its certificate, TLS or not: its id is its key's hash and its adverts are signed with it.
+  const certificate = await loadOrCreateCertificate(dataDir, config.name ?? hostname());
+  const keys = { key: certificate.key, cert: certificate.cert };
   const admin = loadOrCreateAdminSecret(dataDir);
   const host = new HostServer({
-    ...(certificate ? { tls: { key: certificate.key, cert: certificate.cert } } : {}),
+    certificate: keys,
+    ...(config.tls ? { tls: { ...keys, alsoPlain: !config.tlsOnly } } : {}),
     adminSecret: admin.secret,
     port: config.port,
     dataDir,
@@ -105,15 +108,20 @@ async function start(config: CliConfig): Promise<Started> {
   );
   for (const a of listeningAddresses(bind)) {
     console.log(
-      `  ${httpUrl(a.address, host.port, certificate !== null)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
+      `  ${httpUrl(a.address, host.port, config.tlsOnly)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
     );
   }
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host  ·  type help for operator commands`);
   printAdminAccess(admin);
-  if (certificate) {
-    console.log(`TLS: on (wss://). Certificate SHA-256 fingerprint, for people to compare:`);
+  console.log(`Host id ${host.identity.id} (its key's hash; kept in ${join(dataDir, TLS_FOLDER)})`);
+  if (config.tls) {
+    const mode = config.tlsOnly
+      ? 'TLS only; browsers warn about the self-signed certificate'
+      : 'wss:// for the desktop app, which pins it; plain http:// kept for browser guests';
+    console.log(`TLS: on (${mode}). Certificate SHA-256 fingerprint, for people to compare:`);
     console.log(`  ${readableFingerprint(certificate.fingerprint)}`);
-    console.log(`  (kept in ${join(dataDir, TLS_FOLDER)}; browsers warn about a self-signed certificate)`);
+  } else {
+    console.log('TLS: off (--tls turns it on)');
   }
   const discovery = config.discovery ? await announce(host, config) : undefined;
   if (!config.discovery) console.log('Discovery: off (--no-discovery); join by typing an address above');

@@ -35,7 +35,7 @@ function cut(text: string, max: number): string {
  * shorter); rooms beyond the cap are cut and `roomsTruncated` says so. Null for a host that cannot be
  * shown at all (an id too long to be one, no usable port).
  */
-export function toDiscoveredHostInfo(host: DiscoveredHost): DiscoveredHostInfo | null {
+export function toDiscoveredHostInfo(host: DiscoveredHost, pinned = false): DiscoveredHostInfo | null {
   if (host.id.length === 0 || host.id.length > MAX_ID) return null;
   if (!Number.isInteger(host.port) || host.port < 1 || host.port > 65535) return null;
   const rooms = host.rooms.filter((r) => r.length <= MAX_ROOM);
@@ -49,6 +49,11 @@ export function toDiscoveredHostInfo(host: DiscoveredHost): DiscoveredHostInfo |
     protocol: Math.trunc(host.protocol),
     via: [...host.via],
     lastSeen: Math.max(0, Math.floor(host.lastSeen)),
+    fingerprint: host.fingerprint,
+    tls: host.tls,
+    verified: host.verified,
+    ...(host.claimedId && host.claimedId.length <= MAX_ID ? { claimedId: host.claimedId } : {}),
+    pinned,
   };
 }
 
@@ -63,6 +68,8 @@ export interface DiscoveryServiceOptions {
   logger?: Logger;
   /** The fewest ms between two calls of the change listeners. Default {@link DEFAULT_PUSH_INTERVAL_MS}. */
   pushIntervalMs?: number;
+  /** Whether this app has pinned a certificate for the host (the PinStore's answer). Default: never. */
+  isPinned?: (host: DiscoveredHost) => boolean;
 }
 
 /**
@@ -133,6 +140,11 @@ export class DiscoveryService {
     await discovery?.stop();
   }
 
+  /** Push the list again now (after pins changed, say). */
+  refresh(): void {
+    this.#changed();
+  }
+
   /** Leaves the host with this id out from now on (this app's own host, once it is known). */
   ignore(id: string): void {
     if (this.#ignore.has(id)) return;
@@ -145,7 +157,7 @@ export class DiscoveryService {
     const heard = this.#discovery?.hosts() ?? [];
     return heard
       .filter((h) => !this.#ignore.has(h.id))
-      .map(toDiscoveredHostInfo)
+      .map((h) => toDiscoveredHostInfo(h, this.#options.isPinned?.(h) ?? false))
       .filter((h): h is DiscoveredHostInfo => h !== null);
   }
 

@@ -8,6 +8,7 @@ import {
   encodeBeacon,
   MISSED_BEACONS,
   type Advert,
+  type Beacon,
 } from './advert.ts';
 import { subnetLocator, type AnnounceTarget } from './interfaces.ts';
 import { usableAddresses, type DiscoverySource, type SourceReport } from './source.ts';
@@ -19,6 +20,10 @@ export interface BeaconSenderOptions {
   advert: () => Advert;
   /** Whether the host also announces over mDNS (carried in the beacon for diagnostics). */
   mdns: boolean;
+  /** The host's private key (PEM), the pair of the advert's `key`: every beacon is signed with it. */
+  privateKey: string;
+  /** Current time in ms, for the beacons' timestamps. Default `Date.now`. */
+  clock?: () => number;
   port?: number;
   intervalMs?: number;
   logger?: Logger;
@@ -60,6 +65,8 @@ export class BeaconSender {
   readonly #intervalMs: number;
   #senders: Sender[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** The last beacon's timestamp: the next one is later even if the clock stands still or steps back. */
+  #lastTs = 0;
 
   constructor(options: BeaconSenderOptions) {
     this.#options = options;
@@ -99,6 +106,7 @@ export class BeaconSender {
 
   sendNow(bye = false): Promise<void> {
     const advert = this.#options.advert();
+    const ts = (this.#lastTs = Math.max((this.#options.clock ?? Date.now)(), this.#lastTs + 1));
     return Promise.all(
       this.#senders.map(
         ({ target, socket }) =>
@@ -109,6 +117,8 @@ export class BeaconSender {
               everyMs: this.#intervalMs,
               mdns: this.#options.mdns,
               bye,
+              privateKey: this.#options.privateKey,
+              ts,
             });
             socket.send(data, this.#port, target.broadcast, (error) => {
               if (error) this.#logger.warn(`beacon to ${target.broadcast}: ${error.message}`);
@@ -139,10 +149,13 @@ export interface BeaconListenerOptions {
   locate?: (address: string) => string | undefined;
 }
 
+/** Hosts whose last beacon timestamp a listener remembers (against replays); the oldest is forgotten first. */
+export const MAX_REMEMBERED_HOSTS = 1024;
+
 export interface BeaconStats {
   /** Valid beacons received. */
   received: number;
-  /** Datagrams refused: too large, not JSON, not a beacon, invalid fields. */
+  /** Datagrams refused: too large, not JSON, not a beacon, invalid fields, a bad signature, a replay. */
   invalid: number;
   lastInvalid: { from: string; reason: string } | undefined;
 }
@@ -154,6 +167,8 @@ export class BeaconListener implements DiscoverySource {
   readonly #options: BeaconListenerOptions;
   readonly #logger: Logger;
   #socket: Socket | undefined;
+  /** By host id: the timestamp of its last beacon accepted. A beacon not later than that is a replay. */
+  readonly #lastTs = new Map<string, number>();
 
   constructor(options: BeaconListenerOptions = {}) {
     this.#options = options;
@@ -167,26 +182,40 @@ export class BeaconListener implements DiscoverySource {
     socket.on('error', (error) => this.#logger.warn(`beacon listener: ${error.message}`));
     socket.on('message', (data, rinfo) => {
       const decoded = decodeBeacon(data);
-      if (!decoded.ok) {
+      const advert = decoded.ok ? advertOfBeacon(decoded.beacon) : undefined;
+      const refusal = decoded.ok ? this.#replayed(advert!.id, decoded.beacon.ts) : decoded.reason;
+      if (refusal) {
         this.stats.invalid++;
-        this.stats.lastInvalid = { from: rinfo.address, reason: decoded.reason };
+        this.stats.lastInvalid = { from: rinfo.address, reason: refusal };
         return;
       }
       this.stats.received++;
-      const b = decoded.beacon;
-      if (b.bye) return report.gone({ via: 'broadcast', id: b.id });
+      const b = (decoded as { beacon: Beacon }).beacon;
+      // Signed by the id's own key, so it can only ever remove the host that sent it.
+      if (b.bye) return report.gone({ via: 'broadcast', id: advert!.id });
       const seenOn = locate(rinfo.address);
       report.seen({
         via: 'broadcast',
-        advert: advertOfBeacon(b),
-        addresses: usableAddresses([rinfo.address, ...b.addrs]),
+        advert: advert!,
+        addresses: beaconAddresses(rinfo.address, b.addrs),
         ttlMs: b.every * MISSED_BEACONS + b.every / 2,
         mdns: b.mdns,
+        verified: advert!.claimedId === undefined,
         ...(seenOn ? { interface: seenOn } : {}),
       });
     });
     await bindSocket(socket, this.#options.port ?? BEACON_PORT, this.#options.bind ?? '0.0.0.0');
     this.#socket = socket;
+  }
+
+  /** Why a beacon of `id` stamped `ts` is refused as a replay, or undefined when it is newer than the last. */
+  #replayed(id: string, ts: number): string | undefined {
+    const last = this.#lastTs.get(id);
+    if (last !== undefined && ts <= last) return `replayed: not newer than host ${id}'s last beacon`;
+    this.#lastTs.delete(id); // re-inserted last: the map's order is least recently heard first
+    this.#lastTs.set(id, ts);
+    if (this.#lastTs.size > MAX_REMEMBERED_HOSTS) this.#lastTs.delete(this.#lastTs.keys().next().value!);
+    return undefined;
   }
 
   /** The bound port (useful with port 0 in tests). */
@@ -199,4 +228,14 @@ export class BeaconListener implements DiscoverySource {
     this.#socket = undefined;
     if (socket) await closeSocket(socket);
   }
+}
+
+/**
+ * Where to reach a beacon's host: the addresses it signed, the datagram's source first when it is one
+ * of them. A source address outside the signed list (someone re-sending the host's beacon) is not used.
+ */
+function beaconAddresses(source: string, signed: readonly string[]): string[] {
+  const bare = usableAddresses([source])[0];
+  if (signed.length === 0) return usableAddresses([source]);
+  return usableAddresses(bare !== undefined && signed.includes(bare) ? [bare, ...signed] : signed);
 }

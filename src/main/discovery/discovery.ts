@@ -10,8 +10,19 @@ const VIA_ORDER: readonly Via[] = ['mdns', 'broadcast'];
 
 /** A host on the LAN, merged from everything that heard it. */
 export interface DiscoveredHost {
-  /** The host's stable id (HostServer.identity.id). */
+  /** The host's stable id (HostServer.identity.id): the hash of its public key, whatever an advert claimed. */
   id: string;
+  /** SHA-256 of its certificate, to pin when joining: from a signed beacon when one is heard. */
+  fingerprint: string;
+  /** Its port speaks TLS. */
+  tls: boolean;
+  /**
+   * A current hearing is a beacon signed by the key this id is the hash of. False when it is heard only
+   * over mDNS (unsigned) or claimed another host's id (then `claimedId` says whose).
+   */
+  verified: boolean;
+  /** The id its adverts claimed, when that is not its key's: it poses as that host. */
+  claimedId?: string;
   name: string;
   /** Addresses to try, best first (the address its packets came from leads). */
   addresses: string[];
@@ -76,10 +87,17 @@ function merge(id: string, hearings: Map<string, Hearing>): DiscoveredHost {
     .map(([, h]) => h);
   const latest = list.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
   const advert: Advert = latest.sighting.advert;
+  // What a signed beacon says about the certificate outranks what an unsigned mDNS answer says.
+  const vouched = list.filter((h) => h.sighting.verified).at(-1) ?? latest;
+  const claimedId = list.map((h) => h.sighting.advert.claimedId).find((c) => c !== undefined);
   const beacon = list.filter((h) => h.sighting.via === 'broadcast').at(-1);
   const heardOverMdns = list.some((h) => h.sighting.via === 'mdns');
   return {
     id,
+    fingerprint: vouched.sighting.advert.fingerprint,
+    tls: vouched.sighting.advert.tls,
+    verified: vouched.sighting.verified,
+    ...(claimedId === undefined ? {} : { claimedId }),
     name: advert.name,
     addresses: [...new Set(list.flatMap((h) => h.sighting.addresses))],
     port: advert.port,
@@ -188,7 +206,11 @@ export class Discovery extends EventEmitter<Events> {
     this.#remerge(id, tracked);
   }
 
-  /** A source heard a goodbye: that source no longer vouches for the host. */
+  /**
+   * A source heard a goodbye: that source no longer vouches for the host. A beacon goodbye is signed
+   * (broadcast-fallback.ts checks it), so only the host itself can end its broadcast hearings; an mDNS
+   * goodbye is not, so it ends only the mDNS ones and a host whose beacons are heard stays listed.
+   */
   goodbye({ via, id }: Goodbye): void {
     const tracked = this.#hosts.get(id);
     if (!tracked) return;

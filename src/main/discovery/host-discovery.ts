@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type RoomInfo } from '../../shared/protocol/index.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { fingerprintOf, publicKeyOf } from '../tls/index.ts';
 import { BEACON_INTERVAL_MS, type Advert } from './advert.ts';
 import { BeaconSender } from './broadcast-fallback.ts';
 import { chooseInterfaces, interfaceOf, rankInterfaces, type AnnounceTarget, type LanInterface } from './interfaces.ts';
@@ -9,8 +10,17 @@ import { MdnsAnnouncer } from './mdns-announcer.ts';
 export interface DiscoverableHost {
   readonly identity: { id: string; name: string };
   readonly port: number;
-  readonly options: { bind: string };
+  /** `tls` set: the port speaks TLS. */
+  readonly options: { bind: string; tls: object | null };
+  /** The host's key and certificate (PEM): its id is their key's hash, its adverts are signed with it. */
+  readonly certificate: { key: string; cert: string } | null;
   rooms(): RoomInfo[];
+}
+
+/** The public half of a host's identity, as adverts carry it. */
+export interface AdvertIdentity {
+  key: string;
+  fingerprint: string;
 }
 
 export interface HostDiscoveryOptions {
@@ -40,9 +50,12 @@ export interface HostDiscovery {
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/i;
 
-export function advertOf(host: DiscoverableHost): Advert {
+export function advertOf(host: DiscoverableHost, identity: AdvertIdentity): Advert {
   return {
     id: host.identity.id,
+    key: identity.key,
+    fingerprint: identity.fingerprint,
+    tls: host.options.tls !== null,
     name: host.identity.name,
     port: host.port,
     protocol: PROTOCOL_VERSION,
@@ -85,10 +98,13 @@ export async function startDiscoveryForHost(
   options: HostDiscoveryOptions = {},
 ): Promise<HostDiscovery> {
   const logger = options.logger ?? silentLogger;
+  const certificate = host.certificate;
+  if (!certificate) throw new TypeError('a host is announced with its certificate: start it with one');
+  const identity = { key: publicKeyOf(certificate.cert), fingerprint: fingerprintOf(certificate.cert) };
   const names = options.interfaces ?? [];
   const pick = () => targetsFor(host.options.bind, options.ranked ?? rankInterfaces(), names);
   const tickMs = options.beaconIntervalMs ?? BEACON_INTERVAL_MS;
-  let advert = advertOf(host);
+  let advert = advertOf(host, identity);
   let chosen = pick();
   let announcer: MdnsAnnouncer | undefined;
   let beacon: BeaconSender | undefined;
@@ -105,6 +121,7 @@ export async function startDiscoveryForHost(
             mdns: useMdns,
             logger,
             advert: () => advert,
+            privateKey: certificate.key,
             ...(options.beaconPort ? { port: options.beaconPort } : {}),
             intervalMs: tickMs,
           })
@@ -125,7 +142,7 @@ export async function startDiscoveryForHost(
   };
   const refresh = () =>
     enqueue(async () => {
-      const next = advertOf(host);
+      const next = advertOf(host, identity);
       if (JSON.stringify(next) === JSON.stringify(advert)) return;
       advert = next;
       await announcer?.update(next);

@@ -1,12 +1,15 @@
 import type { RoomInfo } from '../../shared/protocol/index.ts';
 import { formatInvite, MAX_INVITE_ADDRESSES, type Invite } from '../../shared/invite.ts';
+import { fingerprintOf } from '../tls/index.ts';
 import { chooseInterfaces, rankInterfaces, type LanInterface } from './interfaces.ts';
 
 /** What an invite needs of a host: HostServer has all of it. */
 export interface InviteHost {
   readonly identity: { id: string; name: string };
   readonly port: number;
-  readonly options: { bind: string };
+  readonly options: { bind: string; tls: { alsoPlain?: boolean } | null };
+  /** The host's certificate: its fingerprint goes in the link, for the desktop app to pin. */
+  readonly certificate: { cert: string } | null;
   rooms(): RoomInfo[];
   issueJoinToken(room: string, ttlMs?: number): { token: string; expiresAt: number } | null;
 }
@@ -57,6 +60,9 @@ export function createInvite(host: InviteHost, options: InviteOptions): CreatedI
     room: options.room,
     name: host.identity.name,
     ...(issued ? { token: issued.token } : {}),
+    // Only a host that speaks TLS has a certificate to pin; a link to a TLS-only port is https://.
+    ...(host.options.tls && host.certificate ? { fingerprint: fingerprintOf(host.certificate.cert) } : {}),
+    ...(host.options.tls && !host.options.tls.alsoPlain ? { secure: true } : {}),
   };
   return { url: formatInvite(invite), invite, expiresAt: issued?.expiresAt ?? null };
 }

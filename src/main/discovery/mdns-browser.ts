@@ -137,6 +137,7 @@ export class MdnsBrowser implements DiscoverySource {
         advert,
         addresses,
         ttlMs: this.#intervalMs * MISSED_BEACONS + this.#intervalMs / 2,
+        verified: false,
         ...(seenOn ? { interface: seenOn } : {}),
       });
     };

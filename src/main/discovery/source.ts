@@ -15,9 +15,14 @@ export interface Sighting {
   interface?: string;
   /** The host says it also announces over mDNS (beacons carry this). */
   mdns?: boolean;
+  /**
+   * The advert was signed by the key its id is the hash of (a beacon): it comes from that host. An mDNS
+   * hearing is not signed; who answers at its addresses is proven at connect time (the TLS pin).
+   */
+  verified: boolean;
 }
 
-/** A host said goodbye (mDNS TTL 0, or a beacon with `bye`). */
+/** A host said goodbye (mDNS TTL 0, or a signed beacon with `bye`). */
 export interface Goodbye {
   via: Via;
   id: string;

@@ -61,6 +61,8 @@ export interface StartOptions {
   rooms: HostedRoom[];
   /** Adapters to announce on, by name (the `announceInterfaces` setting). Default: the recommended ones. */
   announceInterfaces?: readonly string[];
+  /** Speak TLS on the port, plain HTTP kept for browser guests (the `hostTls` setting). Default false. */
+  tls?: boolean;
 }
 
 /** Where the running host is announced on the LAN. */
@@ -266,6 +268,7 @@ export class HostController {
             allowedOrigins,
             rooms: options.rooms,
             announce: announce ? { interfaces: [...(options.announceInterfaces ?? [])] } : null,
+            tls: options.tls ?? false,
           },
         });
         if (!snapshot) throw new Error('the worker reported no host');
@@ -323,7 +326,8 @@ export class HostController {
     const { bind, addresses } = this.#options;
     const urls = listeningAddresses(bind, addresses()).map((a) => httpUrl(a.address, snapshot.port));
     const announcing = snapshot.announcing ? { announcing: snapshot.announcing } : {};
-    this.#set({ state: 'running', port: snapshot.port, urls, rooms: snapshot.rooms, ...announcing });
+    const identity = { fingerprint: snapshot.fingerprint, tls: snapshot.tls };
+    this.#set({ state: 'running', port: snapshot.port, urls, rooms: snapshot.rooms, ...announcing, ...identity });
   }
 
   #set(status: HostStatus): void {

@@ -7,6 +7,7 @@ import type { AnnouncementRequest, FeedRequest, FeedResult } from '../../shared/
 import { FeedService, splitCommand } from '../feeds/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ModerationResult, ModerationView } from '../../shared/moderation.ts';
+import { createCertificate, fingerprintOf, loadOrCreateCertificate } from '../tls/index.ts';
 import { HostAnnouncer, usableInterfaces } from './host-announcer.ts';
 import { runModerationCall, type ModerationCall } from './moderation-call.ts';
 import {
@@ -44,6 +45,8 @@ function snapshot(server: HostServer): WorkerSnapshot {
     rooms: server.rooms(),
     hostId: server.identity.id,
     announcing: announcer ? announcer.state : null,
+    fingerprint: fingerprintOf(server.certificate!.cert),
+    tls: server.options.tls !== null,
   };
 }
 
@@ -75,7 +78,15 @@ function failureOf(error: unknown): WorkerFailure {
 
 async function start(config: WorkerHostConfig): Promise<WorkerSnapshot> {
   if (host) return snapshot(host);
+  // The host's identity, TLS or not: kept in its data folder (a host kept in memory gets a new one each start).
+  const certificate = config.dataDir
+    ? await loadOrCreateCertificate(config.dataDir, config.hostName)
+    : await createCertificate(config.hostName);
+  const keys = { key: certificate.key, cert: certificate.cert };
   const server = new HostServer({
+    certificate: keys,
+    // The same port answers plain HTTP too, so phones open invite links without a certificate warning.
+    ...(config.tls ? { tls: { ...keys, alsoPlain: true } } : {}),
     port: config.port,
     bind: config.bind,
     dataDir: config.dataDir,

@@ -29,6 +29,8 @@ export const workerHostConfig = z.object({
   rooms: z.array(hostedRoom),
   /** Announce the host on the LAN (mDNS and the beacon) on these adapters (empty: the recommended ones); null: not at all. */
   announce: z.object({ interfaces: z.array(interfaceName).max(16) }).nullable(),
+  /** Speak TLS on the port (plain HTTP kept for browser guests on the same port). */
+  tls: z.boolean().default(false),
 });
 
 /** Controller → worker. Every request gets exactly one answer, `done` or `failed`, with the same id. */
@@ -61,6 +63,9 @@ export const workerSnapshot = z.object({
   rooms: z.array(roomInfo),
   hostId: z.string().min(1).max(64),
   announcing: workerAnnounceState.nullable(),
+  /** SHA-256 of the host's certificate (64 hex), and whether its port speaks TLS. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  tls: z.boolean(),
 });
 
 /** An invite link made by the worker: the URL and when its join token expires (null: no password, no expiry). */

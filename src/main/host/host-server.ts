@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import {
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
 import { openDatabase, MessageStore, ModerationStore } from '../store/index.ts';
-import { fingerprintOf } from '../tls/index.ts';
+import { fingerprintOf, hostIdOf } from '../tls/index.ts';
 import {
   DEFAULT_JOIN_TOKEN_TTL_MS,
   issueJoinToken,
@@ -31,6 +31,7 @@ import type { BinaryHandler } from './binary-handlers.ts';
 import { EchoEndpoint } from './echo-endpoint.ts';
 import { FrameDispatch } from './frame-dispatch.ts';
 import type { HostContext } from './host-context.ts';
+import { HostListener } from './host-listener.ts';
 import { createHttpHandler } from './http-routes.ts';
 import { resolveHostOptions, type HostOptions, type ResolvedHostOptions } from './options.ts';
 import { CorkScope } from './rooms/cork-scope.ts';
@@ -65,7 +66,7 @@ export interface RoomSettings {
  */
 export class HostServer {
   readonly options: ResolvedHostOptions;
-  readonly #http: Server;
+  readonly #http: HostListener;
   readonly #wss: WebSocketServer;
   readonly #store: MessageStore;
   readonly #hub: RoomHub;
@@ -106,7 +107,11 @@ export class HostServer {
       maxCommitBatch: limits.maxCommitBatch,
       maxPageBytes: limits.maxPageBytes,
     });
-    const identity = { id: this.#store.meta('host_id', () => randomBytes(8).toString('hex')), name: o.hostName };
+    // A host with a certificate is named by its key's hash; the random id stored by earlier versions goes unused.
+    const id = o.certificate
+      ? hostIdOf(o.certificate.cert)
+      : this.#store.meta('host_id', () => randomBytes(8).toString('hex'));
+    const identity = { id, name: o.hostName };
     this.#moderation = new Moderation({
       hub: this.#hub,
       store: new ModerationStore(db),
@@ -207,14 +212,17 @@ export class HostServer {
         else res.destroy();
       });
     };
-    // With TLS the one port speaks HTTPS and WSS; the routes and the upgrade are the same.
-    this.#http = o.tls
+    // With TLS the one port speaks HTTPS and WSS (and plain HTTP too with alsoPlain); the routes and
+    // the upgrade are the same.
+    const secure = o.tls
       ? createHttpsServer(
           // A TLS handshake gets no longer than the headers would (Node's default is 120 s).
           { ...serverOptions, key: o.tls.key, cert: o.tls.cert, handshakeTimeout: limits.headersTimeoutMs },
           onRequest,
         )
-      : createServer(serverOptions, onRequest);
+      : null;
+    const plain = !secure || o.tls?.alsoPlain ? createServer(serverOptions, onRequest) : null;
+    this.#http = new HostListener(plain && secure ? [plain, secure] : [(secure ?? plain)!], limits.headersTimeoutMs);
     // TCP connections of any kind (page loads, handshakes not finished yet) are bounded too, so idle
     // sockets cannot use up the process's file descriptors.
     this.#http.maxConnections = limits.maxConnections + TCP_HEADROOM;
@@ -260,6 +268,11 @@ export class HostServer {
   /** SHA-256 of the TLS certificate (64 hex digits) when the host speaks TLS, else null. */
   get fingerprint(): string | null {
     return this.#fingerprint;
+  }
+
+  /** The host's key and certificate (its identity; see HostOptions.certificate), or null without one. */
+  get certificate(): { key: string; cert: string } | null {
+    return this.options.certificate;
   }
 
   /** The port actually bound (useful with port 0). */

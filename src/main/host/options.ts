@@ -23,8 +23,18 @@ export interface HostOptions {
   allowedHosts?: string[];
   /** Overrides for any of DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
-  /** Serve HTTP and WebSocket over TLS with this key and certificate (PEM). Default null: plain. */
-  tls?: { key: string; cert: string } | null;
+  /**
+   * Serve HTTP and WebSocket over TLS with this key and certificate (PEM). Default null: plain. With
+   * `alsoPlain`, the same port also answers plain HTTP (see host-listener.ts). The certificate is then
+   * the host's identity too (and must be the same as `certificate` when both are given).
+   */
+  tls?: { key: string; cert: string; alsoPlain?: boolean } | null;
+  /**
+   * The host's key and certificate (PEM), with or without TLS: the host id is the hash of its public key
+   * (tls/host-identity.ts) and its adverts are signed with it. Default: `tls`'s; without either the host
+   * has no verifiable identity (tests, benchmarks), keeps a random id in its database and cannot be announced.
+   */
+  certificate?: { key: string; cert: string } | null;
   /**
    * The secret of the admin API (`/admin/api/`, moderation): callers send it as a Bearer token.
    * Default null: the admin API is off. The headless host passes the one in its data folder.
@@ -45,7 +55,8 @@ export interface ResolvedHostOptions {
   allowedOrigins: string[];
   allowedHosts: string[];
   limits: Limits;
-  tls: { key: string; cert: string } | null;
+  tls: { key: string; cert: string; alsoPlain?: boolean } | null;
+  certificate: { key: string; cert: string } | null;
   adminSecret: string | null;
   clock: () => number;
   logger: Logger;
@@ -77,7 +88,10 @@ const optionsSchema = z.object({
 
 /** Merge options over the defaults once, and fail up front with a message naming the bad option. */
 export function resolveHostOptions(options: HostOptions = {}): ResolvedHostOptions {
-  const { clock, logger, tls, ...plain } = options;
+  const { clock, logger, tls, certificate, ...plain } = options;
+  if (tls && certificate && (tls.cert !== certificate.cert || tls.key !== certificate.key)) {
+    throw new TypeError('invalid host option certificate: it must be the TLS certificate when both are given');
+  }
   const parsed = optionsSchema.safeParse(plain);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -89,6 +103,7 @@ export function resolveHostOptions(options: HostOptions = {}): ResolvedHostOptio
     hostName: o.hostName ?? hostname(),
     limits: { ...DEFAULT_LIMITS, ...o.limits } as Limits,
     tls: tls ?? null,
+    certificate: certificate ?? (tls ? { key: tls.key, cert: tls.cert } : null),
     clock: clock ?? Date.now,
     logger: logger ?? silentLogger,
   };

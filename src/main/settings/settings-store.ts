@@ -71,6 +71,9 @@ export function defaultSettings(userName: string, deviceId: string): Settings {
     recentHosts: [],
     language: 'system',
     announceInterfaces: [],
+    // TLS on: the desktop app pins the certificate; browsers keep plain http:// on the same port.
+    hostTls: true,
+    pins: [],
   };
 }
 
@@ -160,7 +163,20 @@ export class SettingsStore {
   async update(patch: unknown): Promise<Settings> {
     const parsed = settingsPatch.safeParse(patch);
     if (!parsed.success) throw new TypeError(`invalid settings ${firstIssue(parsed.error)}`);
-    const next = settingsSchema.parse({ ...this.#current, ...stripUndefined(parsed.data) });
+    return this.#commit(settingsSchema.parse({ ...this.#current, ...stripUndefined(parsed.data) }));
+  }
+
+  /**
+   * Replaces the certificate pins (main only: the renderer's patches cannot hold pins, it asks
+   * trustHost). Throws a TypeError and changes nothing when they are invalid.
+   */
+  async setPins(pins: unknown): Promise<Settings> {
+    const parsed = settingsSchema.safeParse({ ...this.#current, pins });
+    if (!parsed.success) throw new TypeError(`invalid settings ${firstIssue(parsed.error)}`);
+    return this.#commit(parsed.data);
+  }
+
+  async #commit(next: Settings): Promise<Settings> {
     const previous = this.#current;
     this.#current = next;
     try {

@@ -7,3 +7,12 @@ export {
   TLS_FOLDER,
   type HostCertificate,
 } from './certificate.ts';
+export {
+  base32,
+  HOST_ID_LENGTH,
+  hostIdOf,
+  hostIdOfKey,
+  publicKeyOf,
+  signWithKey,
+  verifyWithKey,
+} from './host-identity.ts';

@@ -13,6 +13,7 @@ import {
   type Sighting,
 } from '../../../src/main/discovery/index.ts';
 import { discoveredHost, type DiscoveredHost as DiscoveredHostInfo } from '../../../src/shared/ipc.ts';
+import { advertFor, testIdentity } from '../../helpers/identity.ts';
 
 const services: DiscoveryService[] = [];
 const warnings: string[] = [];
@@ -23,8 +24,12 @@ afterEach(async () => {
   warnings.length = 0;
 });
 
+const FINGERPRINT = 'ab'.repeat(32);
 const advert = (id: string, over: Partial<Advert> = {}): Advert => ({
   id,
+  key: 'k'.repeat(122),
+  fingerprint: FINGERPRINT,
+  tls: false,
   name: `box-${id}`,
   port: 4747,
   protocol: 1,
@@ -40,6 +45,7 @@ const sighting = (id: string, over: Partial<Advert> = {}): Sighting => ({
   ttlMs: 60_000,
   interface: 'eth0',
   mdns: true,
+  verified: true,
 });
 
 /** A service over a real Discovery without network sources; the test feeds it hearings. */
@@ -76,6 +82,9 @@ describe('toDiscoveredHostInfo', () => {
     interfaces: ['eth0'],
     announcesMdns: true,
     lastSeen: 1_700_000_000_000,
+    fingerprint: FINGERPRINT,
+    tls: true,
+    verified: true,
   };
 
   it('keeps the fields of the contract and drops the others', () => {
@@ -90,8 +99,15 @@ describe('toDiscoveredHostInfo', () => {
       protocol: 1,
       via: ['mdns', 'broadcast'],
       lastSeen: 1_700_000_000_000,
+      fingerprint: FINGERPRINT,
+      tls: true,
+      verified: true,
+      pinned: false,
     });
     expect(discoveredHost.strict().safeParse(info).success).toBe(true);
+    const posing = toDiscoveredHostInfo({ ...merged, verified: false, claimedId: 'other001' }, true);
+    expect(posing).toMatchObject({ verified: false, claimedId: 'other001', pinned: true });
+    expect(discoveredHost.strict().safeParse(posing).success).toBe(true);
   });
 
   it('clamps to the schema limits: names cut (never in a surrogate pair), lists capped, too-long entries dropped', () => {
@@ -141,6 +157,10 @@ describe('DiscoveryService', () => {
       protocol: 1,
       via: ['broadcast'],
       lastSeen: 1_700_000_000_000,
+      fingerprint: FINGERPRINT,
+      tls: false,
+      verified: true,
+      pinned: false,
     };
     expect(pushes[0]).toEqual([expected]);
     expect(service.hosts()).toEqual([expected]);
@@ -228,15 +248,19 @@ describe('DiscoveryService with the real beacon listener (loopback only)', () =>
     await service.start();
 
     const sender = createSocket('udp4');
+    const identity = await testIdentity();
+    let ts = 0;
     const send = (bye: boolean) =>
       new Promise<void>((resolve, reject) =>
         sender.send(
           encodeBeacon({
-            advert: advert('beacon01', { name: 'loopbox', rooms: ['general', 'ops'] }),
+            advert: advertFor(identity, { name: 'loopbox', rooms: ['general', 'ops'] }),
             addresses: ['127.0.0.1'],
             everyMs: 2000,
             mdns: false,
             bye,
+            privateKey: identity.key,
+            ts: ++ts,
           }),
           beaconPort,
           '127.0.0.1',
@@ -248,14 +272,14 @@ describe('DiscoveryService with the real beacon listener (loopback only)', () =>
       await vi.waitFor(() => expect(pushes).toHaveLength(1), { timeout: 2000, interval: 10 });
       expect(pushes[0]).toEqual([
         expect.objectContaining({
-          id: 'beacon01',
+          id: identity.id,
           name: 'loopbox',
           addresses: ['127.0.0.1'],
           rooms: ['general', 'ops'],
           via: ['broadcast'],
         }),
       ]);
-      expect(service.hosts().map((h) => h.id)).toEqual(['beacon01']);
+      expect(service.hosts().map((h) => h.id)).toEqual([identity.id]);
       await send(true);
       await vi.waitFor(() => expect(pushes).toHaveLength(2), { timeout: 2000, interval: 10 });
       expect(pushes[1]).toEqual([]);

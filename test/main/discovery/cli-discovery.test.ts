@@ -6,6 +6,7 @@ import { startDiscoveryForHost } from '../../../src/main/discovery/host-discover
 import { parseCliArgs, USAGE, UsageError } from '../../../src/main/cli/cli-args.ts';
 import { runCli } from '../../helpers/host-process.ts';
 import { startHost } from '../../helpers/host.ts';
+import { testIdentity } from '../../helpers/identity.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tincan-cli-discovery-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,8 +49,18 @@ describe('CLI discovery flags', () => {
 });
 
 describe('startDiscoveryForHost', () => {
-  it('announces nothing for a host bound to loopback, and says why', async () => {
+  it('refuses a host without a certificate: its adverts could not be signed', async () => {
     const h = await startHost();
+    try {
+      await expect(startDiscoveryForHost(h.host)).rejects.toThrow(/announced with its certificate/);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('announces nothing for a host bound to loopback, and says why', async () => {
+    const { key, cert } = await testIdentity();
+    const h = await startHost({ certificate: { key, cert } });
     try {
       const discovery = await startDiscoveryForHost(h.host);
       expect(discovery.targets).toEqual([]);

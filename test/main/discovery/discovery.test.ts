@@ -18,8 +18,13 @@ class FakeSource implements DiscoverySource {
   }
 }
 
+const FINGERPRINT = 'ab'.repeat(32);
 const advert = (over: Partial<Advert> = {}): Advert => ({
   id: 'host0001',
+  // Discovery takes what its sources checked: the key and fingerprint are only carried here.
+  key: 'k'.repeat(122),
+  fingerprint: FINGERPRINT,
+  tls: true,
   name: 'lanbox',
   port: 4747,
   protocol: 1,
@@ -34,6 +39,8 @@ const sighting = (via: Via, over: Partial<Sighting> = {}): Sighting => ({
   addresses: ['10.0.0.2'],
   ttlMs: 6000,
   interface: 'eth0',
+  // Beacons are signed (the listener checked it); mDNS answers are not.
+  verified: via === 'broadcast',
   ...over,
 });
 
@@ -83,6 +90,9 @@ describe('Discovery', () => {
     expect(d.hosts()).toEqual([
       {
         id: 'host0001',
+        fingerprint: FINGERPRINT,
+        tls: true,
+        verified: true,
         name: 'lanbox',
         addresses: ['10.0.0.2', 'fd00::2', '192.168.5.2'],
         port: 4747,
@@ -95,6 +105,23 @@ describe('Discovery', () => {
         lastSeen: 1_100,
       },
     ]);
+  });
+
+  it('takes the certificate from the signed beacon over the unsigned mDNS answer, and shows a claimed id', async () => {
+    const { d, mdns, broadcast, advance } = await setup();
+    const other = 'cd'.repeat(32);
+    mdns.seen(sighting('mdns', { advert: advert({ fingerprint: other }) }));
+    expect(d.host('host0001')).toMatchObject({ fingerprint: other, verified: false });
+    advance(10);
+    broadcast.seen(sighting('broadcast'));
+    advance(10);
+    mdns.seen(sighting('mdns', { advert: advert({ fingerprint: other }) })); // heard later, still outranked
+    expect(d.host('host0001')).toMatchObject({ fingerprint: FINGERPRINT, verified: true });
+    broadcast.seen(
+      sighting('broadcast', { advert: advert({ id: 'rogue001', claimedId: 'host0001' }), verified: false }),
+    );
+    expect(d.host('rogue001')).toMatchObject({ claimedId: 'host0001', verified: false });
+    expect(d.host('host0001')).not.toHaveProperty('claimedId');
   });
 
   it('emits nothing when a host is merely heard again, but updates lastSeen', async () => {

@@ -5,8 +5,12 @@ import { createInvite, inviteAddresses, type InviteHost } from '../../../src/mai
 import { webSocketUrl } from '../../../src/shared/host-address.ts';
 import { formatInvite, inviteHosts, parseInvite, type Invite } from '../../../src/shared/invite.ts';
 import { inviteQrSvg } from '../../../src/renderer/src/lib/invite/invite-qr.ts';
+import { testIdentity } from '../../helpers/identity.ts';
+
+const identity = await testIdentity();
 
 const TOKEN = '1.mx3k2p9a.q0J8pM2nVtZ6eDq3W1xYb4sKfL7hRcU9aGiE5oTvN-w';
+const FP = '3f9a'.repeat(16);
 
 describe('invite links', () => {
   it('are http URLs of the web client with the room, other addresses, name and token in the fragment', () => {
@@ -20,6 +24,21 @@ describe('invite links', () => {
     const url = formatInvite(invite);
     expect(url).toBe(`http://10.0.0.2:4747/#/join?room=general&hosts=10.0.0.2,fd00::2&name=lanbox&token=${TOKEN}`);
     expect(parseInvite(url)).toEqual(invite);
+  });
+
+  it('carry the certificate fingerprint as fp, and are https:// for a TLS-only host', () => {
+    const invite: Invite = { addresses: ['10.0.0.2'], port: 4747, room: 'general', fingerprint: FP };
+    const url = formatInvite(invite);
+    expect(url).toBe(`http://10.0.0.2:4747/#/join?room=general&fp=${FP}`);
+    expect(parseInvite(url)).toEqual(invite);
+    const secure = formatInvite({ ...invite, secure: true });
+    expect(secure).toBe(`https://10.0.0.2:4747/#/join?room=general&fp=${FP}`);
+    expect(parseInvite(secure)).toEqual({ ...invite, secure: true });
+    // An upper-case fingerprint (typed from a printout) reads the same; anything else is no invite.
+    expect(parseInvite(url.replace(FP, FP.toUpperCase()))?.fingerprint).toBe(FP);
+    expect(parseInvite(url.replace(FP, FP.slice(1)))).toBeNull();
+    expect(parseInvite(url.replace(FP, `${FP.slice(1)}g`))).toBeNull();
+    expect(() => formatInvite({ ...invite, fingerprint: 'abc' })).toThrow(/invalid fingerprint/);
   });
 
   it('leave `hosts` out for a single address, and bracket an IPv6 first address', () => {
@@ -88,13 +107,18 @@ describe('createInvite', () => {
     docker0: [v4('172.17.0.1')],
     tun0: [v4('10.8.0.2')],
   });
-  const host = (bind: string, locked: boolean): InviteHost & { issued: unknown[] } => {
+  const host = (
+    bind: string,
+    locked: boolean,
+    tls: InviteHost['options']['tls'] = null,
+  ): InviteHost & { issued: unknown[] } => {
     const issued: unknown[] = [];
     return {
       issued,
       identity: { id: 'abcd1234', name: 'lanbox' },
       port: 4747,
-      options: { bind },
+      options: { bind, tls },
+      certificate: identity,
       rooms: () => [{ name: 'general', locked, head: 0, members: 0 }],
       issueJoinToken(room, ttlMs) {
         issued.push([room, ttlMs]);
@@ -112,6 +136,16 @@ describe('createInvite', () => {
       expiresAt: 123,
     });
     expect(h.issued).toEqual([['general', 60_000]]);
+  });
+
+  it("carries the host's fingerprint when it speaks TLS, in an https:// link when only TLS", () => {
+    expect(createInvite(host('::', false), { room: 'general', ranked }).invite.fingerprint).toBeUndefined();
+    const shared = createInvite(host('::', false, { alsoPlain: true }), { room: 'general', ranked });
+    expect(shared.invite.fingerprint).toBe(identity.fingerprint);
+    expect(shared.url).toMatch(new RegExp(`^http://192\\.168\\.1\\.20:4747/.*&fp=${identity.fingerprint}$`));
+    const only = createInvite(host('::', false, {}), { room: 'general', ranked });
+    expect(only.url).toMatch(/^https:\/\//);
+    expect(parseInvite(only.url)).toMatchObject({ secure: true, fingerprint: identity.fingerprint });
   });
 
   it('has no token and no expiry for an open room', () => {

@@ -21,7 +21,8 @@ const ranked = () => rankInterfaces(adapters);
 const host: DiscoverableHost = {
   identity: { id: 'host0001', name: 'lanbox' },
   port: 4747,
-  options: { bind: '::' },
+  options: { bind: '::', tls: null },
+  certificate: null, // the announcer hands the host on; startDiscoveryForHost is a stand-in here
   rooms: () => [],
 };
 

@@ -47,6 +47,8 @@ describe('SettingsStore defaults', () => {
       recentHosts: [],
       language: 'system',
       announceInterfaces: [],
+      hostTls: true,
+      pins: [],
     };
     expect(store.get()).toEqual(expected);
     expect(await readJson()).toEqual(expected);
@@ -84,7 +86,15 @@ describe('SettingsStore persistence', () => {
       hostedRooms: ['general'],
       language: 'zh-CN',
       announceInterfaces: ['eth0', 'Wi-Fi'],
+      hostTls: false,
     });
+    const pin = {
+      address: '10.0.0.2:4747',
+      fingerprint: 'ab'.repeat(32),
+      hostId: 'tvxud7kmarzuhh5hijg2hr3t4n',
+      since: 1,
+    };
+    await first.setPins([pin]);
     const second = await open({ newDeviceId: () => 'a-different-device-id' });
     expect(second.get()).toEqual({
       nickname: 'Zoë',
@@ -94,7 +104,19 @@ describe('SettingsStore persistence', () => {
       recentHosts: [],
       language: 'zh-CN',
       announceInterfaces: ['eth0', 'Wi-Fi'],
+      hostTls: false,
+      pins: [pin],
     });
+  });
+
+  it('keeps pins out of the patches the renderer sends, and refuses invalid pins', async () => {
+    const store = await open();
+    await store.update({ pins: [{ address: 'evil:1', fingerprint: 'ab'.repeat(32), since: 1 }] } as never);
+    expect(store.get().pins).toEqual([]);
+    await expect(store.setPins([{ address: '10.0.0.2:4747', fingerprint: 'xyz', since: 1 }])).rejects.toThrow(
+      /pins\.0\.fingerprint/,
+    );
+    expect(store.get().pins).toEqual([]);
   });
 
   it('writes atomically: no temporary file is left behind, and the last update wins', async () => {
@@ -122,12 +144,12 @@ describe('SettingsStore persistence', () => {
     };
     await writeFile(fileOf(), JSON.stringify(before));
     const store = await open();
-    expect(store.get()).toEqual({ ...before, announceInterfaces: [] });
+    expect(store.get()).toEqual({ ...before, announceInterfaces: [], hostTls: true, pins: [] });
     expect(warnings).toEqual([]);
     expect(await readdir(dir)).toEqual(['settings.json']);
     // The file is left as it was until the next change, which writes the new field too.
     await store.update({ announceInterfaces: ['eth0'] });
-    expect(await readJson()).toEqual({ ...before, announceInterfaces: ['eth0'] });
+    expect(await readJson()).toEqual({ ...before, announceInterfaces: ['eth0'], hostTls: true, pins: [] });
   });
 
   it('tells listeners about every update', async () => {

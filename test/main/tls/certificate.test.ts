@@ -95,23 +95,29 @@ describe('the host over TLS', () => {
     }
   });
 
-  it('headless: --tls prints https URLs and the fingerprint, the same after a restart', async () => {
+  it('headless: --tls-only prints https URLs, --tls http ones for browsers; the fingerprint and id stay after a restart', async () => {
     const data = join(dir, 'cli');
-    const read = async () => {
-      const host = await spawnHost(['--port', '0', '--data', data, '--tls']);
+    let ids: string[] = [];
+    const read = async (flag: string) => {
+      const host = await spawnHost(['--port', '0', '--data', data, flag]);
       try {
-        expect(host.stdout()).toMatch(/https:\/\/127\.0\.0\.1:\d+\//);
+        expect(host.stdout()).toMatch(
+          flag === '--tls-only' ? /https:\/\/127\.0\.0\.1:\d+\// : /http:\/\/127\.0\.0\.1:\d+\//,
+        );
         const line = /TLS: on .*\n {2}([0-9a-f ]{79})\n/;
         await expect.poll(() => line.test(host.stdout()), { timeout: 5000 }).toBe(true);
+        ids = [...ids, /Host id ([a-z2-7]{26}) /.exec(host.stdout())?.[1] ?? ''];
         return line.exec(host.stdout())?.[1];
       } finally {
         host.child.kill('SIGTERM');
         await host.exited;
       }
     };
-    const first = await read();
+    const first = await read('--tls-only');
     expect(first).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
-    expect(await read()).toBe(first);
+    expect(await read('--tls')).toBe(first);
+    expect(ids[0]).toMatch(/^[a-z2-7]{26}$/);
+    expect(ids[1]).toBe(ids[0]);
     const help = await runCli(['--help']);
     expect(help.stdout).toMatch(/--tls/);
   });

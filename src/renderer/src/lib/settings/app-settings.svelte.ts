@@ -20,6 +20,8 @@ export function defaultSettings(): Settings {
     recentHosts: [],
     language: 'system',
     announceInterfaces: [],
+    hostTls: true,
+    pins: [],
   };
 }
 
