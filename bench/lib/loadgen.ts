@@ -7,7 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { epochNow } from './probe.ts';
 import { connectAll, Kind, RawClient, type Flavor } from './raw-client.ts';
-import { filesJob, type FilesJob, type FilesResult } from './files-job.ts';
 import { searchJob, type SearchJob, type SearchResult } from './search-job.ts';
 import { percentile } from './stats.ts';
 
@@ -53,7 +52,7 @@ export interface IdleJob extends Common {
   kind: 'idle';
 }
 
-export type Job = RoomJob | AcksJob | IdleJob | SearchJob | FilesJob;
+export type Job = RoomJob | AcksJob | IdleJob | SearchJob;
 
 export interface Latency {
   p50Ms: number;
@@ -89,7 +88,7 @@ export interface IdleResult {
   clients: number;
 }
 
-export type JobResult = RoomResult | AcksResult | IdleResult | SearchResult | FilesResult;
+export type JobResult = RoomResult | AcksResult | IdleResult | SearchResult;
 
 export type LoadgenMessage =
   | { type: 'checkpoint'; name: string; server: 'reset' | 'sample' | 'gc' }
@@ -371,8 +370,6 @@ async function run(job: Job): Promise<JobResult> {
       return idleJob(job);
     case 'search':
       return searchJob(job);
-    case 'files':
-      return filesJob(job, checkpoint);
   }
 }
 

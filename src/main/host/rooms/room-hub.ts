@@ -278,11 +278,6 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
 
   /** The content as its kind's schema reads it; throws a ZodError naming the bad field. */
   check(content: MessageContent): MessageContent {
-  /** Replace the body of the room's stored message `seq` (a file's hash, once checked). */
-  amendBody(room: Room, seq: number, body: Record<string, unknown>): void {
-    this.#store.amendBody(room.id, seq, body);
-  }
-
     return messageKindSchemas[content.kind].parse(content) as MessageContent;
   }
 

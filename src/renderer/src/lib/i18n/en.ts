@@ -216,7 +216,7 @@ export const en = {
   'moderation.do.ban': 'Ban',
   'moderation.do.mute': 'Mute',
   'moderation.cancel': 'Cancel',
-  'moderation.scope': 'Ban',
+  'moderation.scope': 'What to ban',
   'moderation.scope.device': 'device {device}',
   'moderation.scope.address': 'address {address}',
   'moderation.room': 'Room',

@@ -217,7 +217,7 @@ export const zhCN: Record<MessageKey, string> = {
   'moderation.do.ban': '封禁',
   'moderation.do.mute': '禁言',
   'moderation.cancel': '取消',
-  'moderation.scope': '封禁',
+  'moderation.scope': '封禁对象',
   'moderation.scope.device': '设备 {device}',
   'moderation.scope.address': '地址 {address}',
   'moderation.room': '房间',
