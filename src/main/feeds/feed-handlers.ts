@@ -1,5 +1,5 @@
 import { ERROR_CODES, type ClientFrameOf, type ErrorCode, type HostFrame } from '../../shared/protocol/index.ts';
-import type { HostContext } from '../host/index.ts';
+import { refusedAsMuted, type HostContext } from '../host/index.ts';
 import type { FeedViewer } from './feed.ts';
 import { feedServiceOf } from './feed-service.ts';
 
@@ -25,6 +25,8 @@ export function feedInput(ctx: HostContext, session: FeedSession, frame: ClientF
     session.send({ type: 'error', code, message: ERROR_CODES[code], ref: frame.ref, room: frame.room, id: frame.id });
   const room = ctx.hub.joinedRoom(session, frame.room);
   if (!room) return refuse('not_joined');
+  // What a muted member types would be stored in the room like a message: refused the same way.
+  if (refusedAsMuted(ctx, session, room, { ref: frame.ref, id: frame.id })) return;
   const feed = feedServiceOf(ctx.hub)?.find(room.name, frame.feed);
   if (!feed) return refuse('feed_not_found');
   if (!feed.canWrite(session)) return refuse('feed_input_denied');

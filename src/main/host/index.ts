@@ -18,5 +18,5 @@ export { encodeTextFrame } from './text-frame.ts';
 export { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from './lan-addresses.ts';
 export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';
 export { loadOrCreateAdminSecret, type AdminSecret } from './auth/admin-secret.ts';
-export { Moderation, ModerationError } from './moderation/index.ts';
+export { Moderation, ModerationError, refusedAsMuted } from './moderation/index.ts';
 export { contentTypeOf, resolveInside, webRoot, type WebFile } from './web-root.ts';

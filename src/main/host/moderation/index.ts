@@ -3,3 +3,4 @@ export { Moderation, ModerationError, type ModerationOptions } from './moderatio
 export type { BanRefusal, ModerationChecks } from './moderation-checks.ts';
 export { parseAddressRange, type AddressRange } from './address-range.ts';
 export { closeReason, MAX_CLOSE_REASON_BYTES } from './close-reason.ts';
+export { refusedAsMuted } from './refusals.ts';

@@ -1,4 +1,4 @@
-import { CLOSE_CODES } from '../../../shared/protocol/index.ts';
+import { CLOSE_CODES, ERROR_CODES } from '../../../shared/protocol/index.ts';
 import type { HostContext } from '../host-context.ts';
 import type { Room } from '../rooms/room.ts';
 import { sendError, type ErrorExtra } from '../send-error.ts';
@@ -15,12 +15,20 @@ export function refuseBanned(session: Session, refusal: BanRefusal, reason = '')
 
 /**
  * True (and `muted` sent back) when the session's device is muted in `room`: its frame is refused,
- * nothing stored or broadcast.
+ * nothing stored or broadcast. Any connection that sends frames (a feed's input too) may ask.
  */
-export function refusedAsMuted(ctx: HostContext, session: Session, room: Room, extra: ErrorExtra): boolean {
+export function refusedAsMuted(
+  ctx: HostContext,
+  session: Pick<Session, 'deviceTag' | 'send'>,
+  room: Pick<Room, 'name'>,
+  extra: ErrorExtra,
+): boolean {
   const wait = ctx.moderation.muteWait(room.name, session.deviceTag);
   if (wait === null) return false;
-  sendError(session, 'muted', {
+  session.send({
+    type: 'error',
+    code: 'muted',
+    message: ERROR_CODES.muted,
     ...extra,
     room: room.name,
     ...(Number.isFinite(wait) ? { retryAfterMs: Math.max(0, Math.ceil(wait)) } : {}),

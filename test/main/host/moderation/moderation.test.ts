@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, PROTOCOL_VERSION, type HostFrameOf } from '../../../../src/shared/protocol/index.ts';
+import { FeedService } from '../../../../src/main/feeds/index.ts';
 import type { HostOptions } from '../../../../src/main/host/options.ts';
 import { startHost } from '../../../helpers/host.ts';
 import { TestClient } from '../../../helpers/test-client.ts';
@@ -332,5 +333,29 @@ describe('mute', () => {
     expect((await ann.next('ack', (a) => a.ref === 'r2')).seq).toBe(3);
     await expect(h!.host.moderation.unmute({ room: 'general', device: deviceOf(ann) })).rejects.toThrow(/not muted/);
     await expect(h!.host.moderation.mute({ room: 'nowhere', device: deviceOf(ann) })).rejects.toThrow(/no room/);
+  });
+
+  it('covers typing into a feed of that room too: the line is refused, not stored or written', async () => {
+    await host({}, ['ops']);
+    const feeds = new FeedService({
+      hub: h!.host.hub,
+      hostName: 't',
+      connections: () => 0,
+      logger: { info() {}, warn() {}, error() {} },
+    });
+    try {
+      feeds.addCommand('ops', ['cat'], { name: 'repl', stdin: 'everyone' });
+      const ann = await greeted('ann');
+      await join(ann, 'ops');
+      await ann.next('feed', (f) => f.feed.state === 'running', 10_000);
+      await h!.host.moderation.mute({ room: 'ops', device: deviceOf(ann), durationMs: 60_000 });
+      ann.send({ type: 'feed-input', ref: 'f1', room: 'ops', feed: 'repl', id: 'in-1', text: 'echo me' });
+      expect(await ann.next('error', (e) => e.ref === 'f1')).toMatchObject({ code: 'muted', room: 'ops', id: 'in-1' });
+      await h!.host.moderation.unmute({ room: 'ops', device: deviceOf(ann) });
+      ann.send({ type: 'feed-input', ref: 'f2', room: 'ops', feed: 'repl', id: 'in-2', text: 'echo me' });
+      expect(await ann.next('ack', (a) => a.ref === 'f2')).toMatchObject({ id: 'in-2', duplicate: false });
+    } finally {
+      await feeds.close();
+    }
   });
 });
