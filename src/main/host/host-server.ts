@@ -204,6 +204,7 @@ export class HostServer {
       clock: o.clock,
       machineName: o.hostName,
       allowedHosts: o.allowedHosts,
+      announce: (text, options) => this.announce(text, options),
     });
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       (admin.handles(req) ? admin.serve(req, res) : handler(req, res)).catch((error: unknown) => {

@@ -8,7 +8,9 @@ import {
   unmuteRequest,
   type ModerationResult,
 } from '../../../shared/moderation.ts';
+import { announcementRequest } from '../../../shared/ipc.ts';
 import { adminSecretMatches } from '../auth/admin-secret.ts';
+import type { Announced, AnnounceOptions } from '../rooms/announcements.ts';
 import { sendJson } from '../http-routes.ts';
 import { isAllowedHost } from '../request-guard.ts';
 import { remoteAddressOf } from '../upgrade-gate.ts';
@@ -27,6 +29,8 @@ export interface AdminApiOptions {
   clock: () => number;
   machineName: string;
   allowedHosts: readonly string[];
+  /** Post an operator announcement (HostServer.announce); absent: the route answers 404. */
+  announce?: (text: string, options: AnnounceOptions) => Promise<Announced[]>;
 }
 
 type Action = (moderation: Moderation, body: never) => Promise<ModerationResult>;
@@ -52,7 +56,7 @@ class HttpError extends Error {
 
 /**
  * The headless host's admin API, on the host's own port under /admin/api/: `GET view` and `POST
- * kick|ban|unban|mute|unmute` with a JSON body. Every call needs `Authorization: Bearer <admin
+ * kick|ban|unban|mute|unmute|announce` with a JSON body. Every call needs `Authorization: Bearer <admin
  * secret>` — a header, never the URL, which logs and browser history keep. A caller without it
  * learns nothing: 401, the same for a missing and a wrong secret, and 429 once an address has
  * failed too often. Secrets are compared in constant time.
@@ -110,16 +114,20 @@ export class AdminApi {
         throw new HttpError(405, 'view takes GET', { Allow: 'GET, HEAD' });
       return moderation.view();
     }
-    const action = ACTIONS[route];
-    if (!action || !Object.hasOwn(ACTIONS, route)) throw new HttpError(404, 'no such admin route');
+    const announce = this.#options.announce;
+    const action = Object.hasOwn(ACTIONS, route) ? ACTIONS[route] : undefined;
+    if (!action && !(route === 'announce' && announce)) throw new HttpError(404, 'no such admin route');
     if (req.method !== 'POST') throw new HttpError(405, `${route} takes POST`, { Allow: 'POST' });
-    const body = action.schema.safeParse(await readJson(req));
-    if (!body.success) {
-      const issue = body.error.issues[0];
-      const field = issue?.path.map(String).join('.');
-      throw new HttpError(400, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid body'}`);
+    if (!action) {
+      const { text, level, room } = bodyOf(announcementRequest, await readJson(req));
+      try {
+        return { announced: await announce!(text, { level, ...(room === undefined ? {} : { room }) }) };
+      } catch (error) {
+        if (error instanceof RangeError) throw new HttpError(404, error.message); // no such room
+        throw error;
+      }
     }
-    return action.run(moderation, body.data as never);
+    return action.run(moderation, bodyOf(action.schema, await readJson(req)) as never);
   }
 
   #tooMany(req: IncomingMessage, waitMs: number): HttpError {
@@ -128,6 +136,15 @@ export class AdminApi {
       'Retry-After': String(Math.ceil(waitMs / 1000)), // whole seconds
     });
   }
+}
+
+/** The body as `schema` reads it, or a 400 naming the bad field. */
+function bodyOf<T>(schema: z.ZodType<T>, value: unknown): T {
+  const body = schema.safeParse(value);
+  if (body.success) return body.data;
+  const issue = body.error.issues[0];
+  const field = issue?.path.map(String).join('.');
+  throw new HttpError(400, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid body'}`);
 }
 
 function pathOf(req: IncomingMessage): string {

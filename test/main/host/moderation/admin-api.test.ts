@@ -130,6 +130,25 @@ describe('admin API', () => {
     ).toBe(200);
   });
 
+  it('posts announcements with the secret (stored in the room), and refuses a bad one', async () => {
+    h = await startHost({ adminSecret: SECRET, hostName: 'lanbox' });
+    const ann = await member('ann');
+    const body = { text: 'Maintenance at 5', level: 'warning', room: 'general' };
+    expect((await call('/admin/api/announce', { body })).status).toBe(401);
+    const posted = await call('/admin/api/announce', { secret: SECRET, body });
+    expect(posted.json).toEqual({ announced: [{ room: 'general', seq: 1 }] });
+    expect(await ann.next('message')).toMatchObject({
+      kind: 'announcement',
+      text: 'Maintenance at 5',
+      from: { nick: 'lanbox', source: 'operator' },
+    });
+    expect((await call('/admin/api/announce', { secret: SECRET, body: { ...body, room: 'nowhere' } })).status).toBe(
+      404,
+    );
+    expect((await call('/admin/api/announce', { secret: SECRET, body: { ...body, level: 'shout' } })).status).toBe(400);
+    expect((await call('/admin/api/announce', { secret: SECRET, body: { ...body, text: ' ' } })).status).toBe(400);
+  });
+
   it('answers bad requests with a status and the reason, changing nothing', async () => {
     h = await startHost({ adminSecret: SECRET });
     const s = { secret: SECRET };
