@@ -4,15 +4,15 @@
 // bridge whose every call goes to the real main-process services (settings store, host controller
 // with its worker, invites), validated against the IPC contract exactly as src/main/ipc.ts does.
 // Electron's IPC transport and sender checks are unit-tested in test/main/ipc.test.ts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_CHANNELS, IPC_EVENTS, type IpcAction, type IpcEvent } from '../../src/shared/ipc.ts';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
+import { openDesktopPage, serveRenderer } from '../helpers/desktop-bridge.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
 vi.mock('electron', async () => await import('../fakes/electron.ts'));
@@ -31,32 +31,10 @@ let host: InstanceType<typeof HostController>;
 let services: ReturnType<typeof createIpcServices>;
 const pages: Page[] = [];
 
-/** Serve the built renderer the way app://tincan would, from a plain loopback server. */
-function serve(root: string): Promise<Server> {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.png': 'image/png',
-  };
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const file = join(root, path === '/' ? 'index.html' : path.replace(/\.\./g, ''));
-    try {
-      res
-        .writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' })
-        .end(readFileSync(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
   const root = await buildWebClient();
-  web = await serve(root);
+  web = await serveRenderer(root);
   webOrigin = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
   const settings = await SettingsStore.open({ dir: join(dir, 'user-data') });
   host = new HostController({
@@ -97,41 +75,7 @@ afterAll(async () => {
 
 /** A page with the desktop bridge: each function validates its arguments and result against the contract. */
 async function desktopPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.exposeFunction('__tincanInvoke', async (action: IpcAction, args: unknown[]) => {
-    const spec = IPC_CHANNELS[action];
-    const parsed = spec.args.parse(args) as unknown[];
-    const result = await (services[action] as (...a: unknown[]) => Promise<unknown>)(...parsed);
-    return spec.result.parse(result);
-  });
-  await page.addInitScript(
-    ({ actions, events }) => {
-      const listeners = new Map<string, Set<(payload: unknown) => void>>();
-      const invoke = (globalThis as unknown as { __tincanInvoke: (a: string, args: unknown[]) => Promise<unknown> })
-        .__tincanInvoke;
-      const bridge: Record<string, unknown> = {
-        platform: 'linux',
-        versions: { electron: '45', node: '24', chrome: '140' },
-      };
-      for (const action of actions) bridge[action] = (...args: unknown[]) => invoke(action, args);
-      for (const event of events) {
-        bridge[event] = (listener: (payload: unknown) => void) => {
-          const set = listeners.get(event) ?? new Set();
-          listeners.set(event, set.add(listener));
-          return () => set.delete(listener);
-        };
-      }
-      Object.assign(globalThis, {
-        tincan: Object.freeze(bridge),
-        __tincanEmit: (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload)),
-      });
-    },
-    { actions: Object.keys(IPC_CHANNELS), events: Object.keys(IPC_EVENTS) as IpcEvent[] },
-  );
-  await page.goto(`${webOrigin}/`);
+  const { page } = await openDesktopPage(browser, `${webOrigin}/`, services);
   pages.push(page);
   return page;
 }

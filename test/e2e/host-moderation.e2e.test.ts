@@ -15,7 +15,7 @@ import { moderationServices } from '../../src/main/moderation-services.ts';
 import { SettingsStore } from '../../src/main/settings/settings-store.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '../../src/shared/protocol/index.ts';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { desktopPage, serveRenderer } from '../helpers/desktop-bridge.ts';
+import { openDesktopPage, serveRenderer } from '../helpers/desktop-bridge.ts';
 import { TestClient } from '../helpers/test-client.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the host operator moderates', 
     });
     try {
       const { port } = await host.start({ port: 0, rooms: [{ name: 'team' }] });
-      const { page } = await desktopPage(browser, `${webOrigin}/`, {
+      const { page } = await openDesktopPage(browser, `${webOrigin}/`, {
         getSettings: () => settings.get(),
         updateSettings: (patch: never) => settings.update(patch),
         getHostStatus: () => host.refresh(),

@@ -34,12 +34,13 @@ export type BridgeServices = { [A in IpcAction]?: (...args: never[]) => unknown 
  * A page of the renderer with a desktop bridge whose calls go to `services`, each validated against
  * the IPC contract (arguments and result) as src/main/ipc.ts does. `emit` pushes an event to it.
  */
-export async function desktopPage(
+export async function openDesktopPage(
   browser: Browser,
   url: string,
   services: BridgeServices,
+  viewport = { width: 1100, height: 760 },
 ): Promise<{ page: Page; emit: (event: IpcEvent, payload: unknown) => Promise<void> }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'en-US' });
+  const page = await browser.newPage({ viewport, locale: 'en-US' });
   page.on('pageerror', (error) => {
     throw error;
   });
