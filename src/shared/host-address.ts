@@ -44,7 +44,7 @@ export function formatHostAddress({ hostname, port }: HostAddress): string {
   return `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 }
 
-/** The WebSocket URL of a host's endpoint. */
-export function webSocketUrl(address: HostAddress): string {
-  return `ws://${formatHostAddress(address)}/ws`;
+/** The WebSocket URL of a host's endpoint: `wss://` when `secure` (a host whose certificate is pinned). */
+export function webSocketUrl(address: HostAddress, secure = false): string {
+  return `${secure ? 'wss' : 'ws'}://${formatHostAddress(address)}/ws`;
 }

@@ -9,7 +9,7 @@ export const PROBE_TIMEOUT_MS = 5000;
 export type ProbeResult = { tls: false } | { tls: true; fingerprint: string; hostId: string; cert: string };
 
 /** Errors of a TLS handshake with something that is not TLS (a plain HTTP port answers with text). */
-const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|ECONNRESET|EPROTO/i;
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|ERR_SSL_/i;
 
 /**
  * Ask `hostname:port` for its certificate, without trusting it: what the person compares before a
@@ -40,10 +40,7 @@ export function probeCertificate(hostname: string, port: number, timeoutMs = PRO
     });
     socket.once('timeout', () => done(() => reject(new Error(`no answer from ${hostname}:${port}`))));
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      const connected = socket.bytesWritten > 0 && error.code !== 'ECONNREFUSED';
-      done(() =>
-        connected && NOT_TLS.test(`${error.code} ${error.message}`) ? resolve({ tls: false }) : reject(error),
-      );
+      done(() => (NOT_TLS.test(`${error.code} ${error.message}`) ? resolve({ tls: false }) : reject(error)));
     });
   });
 }

@@ -79,7 +79,5 @@ export function fingerprintOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256.replaceAll(':', '').toLowerCase();
 }
 
-/** A fingerprint as people compare it: groups of four, e.g. `3f9a 01c2 …` (16 groups). */
-export function readableFingerprint(fingerprint: string): string {
-  return fingerprint.match(/.{1,4}/g)!.join(' ');
-}
+// One readable form for main, the host's console and the renderer.
+export { readableFingerprint } from '../../shared/fingerprint.ts';

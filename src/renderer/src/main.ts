@@ -34,10 +34,11 @@ if (!adminPage && !bridge && (location.protocol === 'http:' || location.protocol
   const address = parseHostAddress(new URLSearchParams(location.search).get('host') ?? here);
   const invite = parseInvite(location.href);
   if (invite && address) {
-    app.followInvite(invite, address);
+    void app.followInvite(invite, address);
     history.replaceState(null, '', location.pathname + location.search); // the token is not for bookmarks
   } else if (address) {
-    app.connect(address);
+    // A page from a TLS-only host is https: (the browser accepted its certificate): wss:// then.
+    app.connect(address, location.protocol === 'https:');
   }
 }
 

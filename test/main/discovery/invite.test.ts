@@ -55,7 +55,7 @@ describe('invite links', () => {
 
   it('give addresses to try in order, as WebSocket URLs', () => {
     const invite = parseInvite('  http://10.0.0.2:4747/#/join?room=general&hosts=10.0.0.2,lanbox.local,fd00::2 ')!;
-    expect(inviteHosts(invite).map(webSocketUrl)).toEqual([
+    expect(inviteHosts(invite).map((h) => webSocketUrl(h))).toEqual([
       'ws://10.0.0.2:4747/ws',
       'ws://lanbox.local:4747/ws',
       'ws://[fd00::2]:4747/ws',

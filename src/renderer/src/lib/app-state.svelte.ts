@@ -2,12 +2,13 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { TincanBridge } from '../../../shared/bridge.ts';
 import { formatHostAddress, type HostAddress } from '../../../shared/host-address.ts';
 import { inviteHosts, type Invite } from '../../../shared/invite.ts';
-import type { DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
+import type { CertificateRefused, DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
 import { nickname as nicknameSchema, type StoredMessage } from '../../../shared/protocol/index.ts';
 import { mentionsMe } from './chat/message-text.ts';
 import type { RoomState } from './chat/room-state.svelte.ts';
 import { Locale, resolveLocale } from './i18n/locale.svelte.ts';
 import { HostClient } from './net/host-client.svelte.ts';
+import { HostTrust, type KnownCertificate } from './net/host-trust.svelte.ts';
 import type { KeyValueStorage } from './net/outbox.ts';
 import type { AppSettings } from './settings/app-settings.svelte.ts';
 import { Workbench } from './workbench/workbench.svelte.ts';
@@ -40,6 +41,8 @@ export class AppState {
   readonly locale = new Locale();
   readonly hosts = new SvelteMap<string, HostClient>();
   readonly bridge: TincanBridge | undefined;
+  /** Which hosts are joined over pinned wss://, and the trust questions that asks. */
+  readonly trust: HostTrust;
   view = $state<View>({ kind: 'home' });
   hostStatus = $state.raw<HostStatus | null>(null);
   /** Unsent text per `host/room`, so switching rooms keeps what was being written. */
@@ -65,6 +68,11 @@ export class AppState {
   constructor(options: AppStateOptions) {
     this.settings = options.settings;
     this.bridge = options.bridge;
+    this.trust = new HostTrust(
+      options.bridge,
+      () => this.settings.value.pins,
+      (saved) => (this.settings.value = saved),
+    );
     this.#storage = options.storage;
     this.#notify = options.notify ?? (() => {});
     this.#languages = options.languages ?? [];
@@ -146,13 +154,37 @@ export class AppState {
     return host && room ? { host, room } : null;
   }
 
-  /** The client for a host, connecting it if new. */
-  connect(address: HostAddress): HostClient {
+  /**
+   * Join a host the person chose (typed, discovered, invited): its certificate is settled first
+   * (host-trust.svelte.ts). Null when the person declined to trust it.
+   */
+  async join(address: HostAddress, known?: KnownCertificate): Promise<HostClient | null> {
+    const existing = this.hosts.get(formatHostAddress(address));
+    if (existing) return this.connect(address);
+    const secure = await this.trust.secureFor(address, known);
+    return secure === null ? null : this.connect(address, secure);
+  }
+
+  /** A pinned host presented another certificate: stop its connections (no silent retries) and say so. */
+  certificateRefused(refused: CertificateRefused): void {
+    const stopped = [...this.hosts.values()].filter(
+      (h) => h.address.hostname === refused.hostname.replace(/^\[|\]$/g, '') && h.url.startsWith('wss:'),
+    );
+    for (const host of stopped) this.disconnect(host.key);
+    this.trust.noteRefused(
+      refused,
+      stopped.map((h) => h.key),
+    );
+  }
+
+  /** The client for a host, connecting it if new (over wss:// when `secure`; `join` decides that). */
+  connect(address: HostAddress, secure = false): HostClient {
     const key = formatHostAddress(address);
     let host = this.hosts.get(key);
     if (!host) {
       host = new HostClient({
         address,
+        secure,
         storage: this.#storage,
         identity: () => ({ deviceId: this.settings.value.deviceId, nick: this.nicknameFor(key) }),
         onMessage: (room, message) => this.#onMessage(host!, room, message),
@@ -197,10 +229,12 @@ export class AppState {
    * Follow an invite link: connect to the host it names and join its room. In a browser served by
    * that host, the page's own address comes first (it is known to be reachable).
    */
-  followInvite(invite: Invite, preferred?: HostAddress): void {
+  async followInvite(invite: Invite, preferred?: HostAddress): Promise<void> {
     const address = preferred ?? inviteHosts(invite)[0];
     if (!address) return;
-    this.joinRoom(this.connect(address), invite.room, undefined, invite.token);
+    const known = invite.fingerprint ? { fingerprint: invite.fingerprint, tls: true } : undefined;
+    const host = await this.join(address, known);
+    if (host) this.joinRoom(host, invite.room, undefined, invite.token);
   }
 
   openRoom(hostKey: string, room: string): void {

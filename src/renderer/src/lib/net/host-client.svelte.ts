@@ -55,6 +55,8 @@ export interface HostClientOptions {
   pingIntervalMs?: number;
   /** No pong for this long means the host is gone even if TCP has not noticed, ms. */
   pongTimeoutMs?: number;
+  /** Join over wss:// (a pinned host; host-trust.svelte.ts decides). Default false: ws://. */
+  secure?: boolean;
 }
 
 const HISTORY_PAGE = 100;
@@ -145,7 +147,7 @@ export class HostClient {
     this.#now = options.now ?? Date.now;
     this.#outbox = new Outbox(options.storage, this.key);
     this.#conn = new Connection({
-      url: webSocketUrl(options.address),
+      url: webSocketUrl(options.address, options.secure),
       protocols: [TINCAN_SUBPROTOCOL],
       binaryType: 'arraybuffer',
       reconnect: options.reconnect ?? DEFAULT_RECONNECT,
