@@ -147,14 +147,8 @@ export class Moderation implements ModerationChecks {
     let device: string | null = null;
     let range: AddressRange | null = null;
     let nick: string | undefined;
-    if (r.member !== undefined) {
-      const session = this.#member(r.member);
-      if (!session.greeted) throw new ModerationError('that connection has not said hello yet: ban its address');
-      device = session.deviceTag;
-      nick = session.nick;
-    } else if (r.device !== undefined) {
-      device = r.device;
-      nick = this.#connected().find((s) => s.deviceTag === device)?.nick;
+    if (r.range === undefined) {
+      ({ device, nick } = this.#deviceOf(r, 'that connection has not said hello yet: ban its address'));
     } else {
       try {
         range = parseAddressRange(r.range!);
@@ -196,17 +190,7 @@ export class Moderation implements ModerationChecks {
     const r = parse(muteRequest, request);
     const now = this.#clock();
     const room = this.#room(r.room);
-    let device: string;
-    let nick: string | undefined;
-    if (r.member !== undefined) {
-      const session = this.#member(r.member);
-      if (!session.greeted) throw new ModerationError('that connection has not said hello yet');
-      device = session.deviceTag;
-      nick = session.nick;
-    } else {
-      device = r.device!;
-      nick = this.#connected().find((s) => s.deviceTag === device)?.nick;
-    }
+    const { device, nick } = this.#deviceOf(r, 'that connection has not said hello yet');
     const reason = r.reason ?? '';
     const until = r.durationMs === undefined ? null : now + r.durationMs;
     const mute = this.#guard(() => this.#mutes.put({ room, device, reason, until }, now));
@@ -225,7 +209,7 @@ export class Moderation implements ModerationChecks {
     if (!this.#mutes.remove(room, device, this.#clock())) {
       throw new ModerationError(`device ${device} is not muted in ${JSON.stringify(name)}`, 404);
     }
-    const nick = this.#connected().find((s) => s.deviceTag === device)?.nick;
+    const nick = this.#nickOf(device);
     const body: ModerationBody = { action: 'unmute', target: { scope: 'device', device, ...(nick ? { nick } : {}) } };
     return { closed: 0, recorded: await this.#record([room], body) };
   }
@@ -240,6 +224,21 @@ export class Moderation implements ModerationChecks {
     const session = this.#connected().find((s) => s.id === id);
     if (!session) throw new ModerationError(`no connected member ${JSON.stringify(id)}`, 404);
     return session;
+  }
+
+  /** The device a request names: a connected member's (greeted), or a tag; with the nick it has now, if connected. */
+  #deviceOf(target: { member?: string; device?: string }, notGreeted: string): { device: string; nick?: string } {
+    if (target.member === undefined) {
+      const nick = this.#nickOf(target.device!);
+      return nick === undefined ? { device: target.device! } : { device: target.device!, nick };
+    }
+    const session = this.#member(target.member);
+    if (!session.greeted) throw new ModerationError(notGreeted);
+    return { device: session.deviceTag, nick: session.nick };
+  }
+
+  #nickOf(device: string): string | undefined {
+    return this.#connected().find((s) => s.greeted && s.deviceTag === device)?.nick;
   }
 
   #room(name: string): Room {

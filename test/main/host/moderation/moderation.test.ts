@@ -31,11 +31,17 @@ async function host(options: HostOptions = {}, rooms = ['general', 'other']): Pr
   return h;
 }
 
-/** A greeted client, optionally from another loopback address, closed after the test. */
-async function greeted(nick: string, deviceId = `device-${nick}-0000`, localAddress?: string): Promise<TestClient> {
+/** A client that has sent its hello (not waiting for the answer), closed after the test. */
+async function helloSent(nick: string, deviceId = `device-${nick}-0000`, localAddress?: string): Promise<TestClient> {
   const c = await TestClient.open(h!.url, localAddress ? { localAddress } : {});
   extra.push(c);
   c.send({ type: 'hello', protocol: PROTOCOL_VERSION, client: { name: 't' }, deviceId, nick });
+  return c;
+}
+
+/** A greeted client, optionally from another loopback address. */
+async function greeted(nick: string, deviceId?: string, localAddress?: string): Promise<TestClient> {
+  const c = await helloSent(nick, deviceId, localAddress);
   await c.next('welcome');
   return c;
 }
@@ -180,15 +186,7 @@ describe('ban', () => {
       expect(m.body).toMatchObject({ action: 'ban', target: { scope: 'device', nick: 'ann' }, reason: 'spam' });
     }
 
-    const back = await TestClient.open(h!.url);
-    extra.push(back);
-    back.send({
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      client: { name: 't' },
-      deviceId: 'device-ann-kept',
-      nick: 'ann2',
-    });
+    const back = await helloSent('ann2', 'device-ann-kept');
     expect((await back.next('error')).code).toBe('banned');
     expect((await back.closed).code).toBe(CLOSE_CODES.banned);
     expect(back.frames.some((f) => f.type === 'welcome')).toBe(false);
@@ -219,15 +217,7 @@ describe('ban', () => {
     const ann = await greeted('ann', 'device-ann-kept');
     await h!.host.moderation.ban({ device: deviceOf(ann), durationMs: 60_000 });
     await ann.closed;
-    const again = await TestClient.open(h!.url);
-    extra.push(again);
-    again.send({
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      client: { name: 't' },
-      deviceId: 'device-ann-kept',
-      nick: 'ann',
-    });
+    const again = await helloSent('ann', 'device-ann-kept');
     expect((await again.next('error')).retryAfterMs).toBeLessThanOrEqual(60_000);
     time.advance(60_001);
     await greeted('ann', 'device-ann-kept');
