@@ -1,6 +1,7 @@
 import type { Limits, RoomInfo } from '../../shared/protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomAccess } from './auth/room-access.ts';
+import type { ScramJoins } from './auth/scram-join.ts';
 import type { RoomHub } from './rooms/room-hub.ts';
 import type { SearchBudget } from './search-budget.ts';
 import type { SearchQueue } from './search-queue.ts';
@@ -13,6 +14,8 @@ export interface HostContext {
   readonly logger: Logger;
   readonly hub: RoomHub;
   readonly access: RoomAccess;
+  /** Room passwords by SCRAM-SHA-256: challenges and proofs. */
+  readonly scram: ScramJoins;
   readonly searchBudget: SearchBudget;
   readonly searchQueue: SearchQueue;
   readonly identity: { id: string; name: string };

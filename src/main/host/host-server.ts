@@ -24,9 +24,10 @@ import {
   joinTokenSecret,
   MAX_JOIN_TOKEN_TTL_MS,
 } from './auth/join-token.ts';
-import { hashPassword, verifyPassword } from './auth/password.ts';
 import { PasswordBackoff } from './auth/password-backoff.ts';
 import { RoomAccess } from './auth/room-access.ts';
+import { ScramJoins } from './auth/scram-join.ts';
+import { createVerifier, verifierMatches } from './auth/scram-verifier.ts';
 import type { BinaryHandler } from './binary-handlers.ts';
 import { EchoEndpoint } from './echo-endpoint.ts';
 import { FrameDispatch } from './frame-dispatch.ts';
@@ -112,6 +113,9 @@ export class HostServer {
       ? hostIdOf(o.certificate.cert)
       : this.#store.meta('host_id', () => randomBytes(8).toString('hex'));
     const identity = { id, name: o.hostName };
+    // One backoff for every way into a locked room: SCRAM, join tokens and tickets share its budget.
+    const backoff = new PasswordBackoff(limits);
+    const hostId = () => identity.id;
     this.#moderation = new Moderation({
       hub: this.#hub,
       store: new ModerationStore(db),
@@ -125,11 +129,8 @@ export class HostServer {
       clock: o.clock,
       logger: o.logger,
       hub: this.#hub,
-      access: new RoomAccess({
-        backoff: new PasswordBackoff(limits),
-        secrets: this.#store,
-        clock: o.clock,
-      }),
+      access: new RoomAccess({ backoff, secrets: this.#store, clock: o.clock, hostId }),
+      scram: new ScramJoins({ backoff, secrets: this.#store, limits, clock: o.clock, hostId }),
       searchBudget: new SearchBudget(limits, o.clock()),
       searchQueue: new SearchQueue(SEARCHES_WAITING_PER_CONNECTION, (error) =>
         o.logger.error(`search failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -285,6 +286,11 @@ export class HostServer {
     return this.#context.identity;
   }
 
+  /** Password challenges waiting for their proof, over every connection (at most `maxChallenges`). */
+  get openChallenges(): number {
+    return this.#context.scram.openChallenges;
+  }
+
   /** Open WebSocket connections, handshakes included. */
   get connectionCount(): number {
     return this.#gate.total;
@@ -307,17 +313,14 @@ export class HostServer {
   /** Create a room (or update an existing one's password). The name follows the protocol's rules. */
   async createRoom(name: string, settings: RoomSettings = {}): Promise<RoomInfo> {
     const room = this.#hub.ensure(name);
-    if (settings.password !== undefined) {
-      // The same password again keeps its hash (and its salt): invite tokens are bound to the hash,
-      // so rehashing on every start would end every invite.
-      const unchanged =
-        settings.password !== null &&
-        room.passwordHash !== null &&
-        (await verifyPassword(settings.password, room.passwordHash));
-      if (!unchanged) {
-        const hash = settings.password === null ? null : await hashPassword(settings.password);
-        this.#hub.setPasswordHash(room, hash);
-      }
+    const { password } = settings;
+    if (password === null) this.#hub.setVerifier(room, null);
+    else if (password !== undefined) {
+      // The same password again keeps its verifier (and its salt): invite tokens and session tickets
+      // are bound to it, so a new one on every start would end them all. A room still on an scrypt
+      // hash from before SCRAM gets its first verifier here.
+      const unchanged = room.verifier !== null && (await verifierMatches(password, room.verifier));
+      if (!unchanged) this.#hub.setVerifier(room, await createVerifier(password, this.options.limits.scramIterations));
     }
     return room.info(this.#hub.head(room));
   }
@@ -329,12 +332,12 @@ export class HostServer {
   issueJoinToken(room: string, ttlMs = DEFAULT_JOIN_TOKEN_TTL_MS): { token: string; expiresAt: number } | null {
     const found = this.#hub.get(room);
     if (!found) throw new RangeError(`no room named ${JSON.stringify(room)}`);
-    if (found.passwordHash === null) return null;
+    if (found.credential === null) return null;
     if (!Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_JOIN_TOKEN_TTL_MS) {
       throw new RangeError(`ttlMs must be a whole number of ms from 1 to ${MAX_JOIN_TOKEN_TTL_MS}`);
     }
     const expiresAt = Math.floor(this.options.clock() + ttlMs);
-    const token = issueJoinToken(joinTokenSecret(this.#store), room, expiresAt, found.passwordHash);
+    const token = issueJoinToken(joinTokenSecret(this.#store), room, expiresAt, found.credential);
     return { token, expiresAt };
   }
 
@@ -353,7 +356,7 @@ export class HostServer {
         : this.#hub
             .rooms()
             .find(
-              (r) => r.passwordHash !== null && verifyJoinToken(secret, r.name, token, r.passwordHash, 0) !== 'invalid',
+              (r) => r.credential !== null && verifyJoinToken(secret, r.name, token, r.credential, 0) !== 'invalid',
             );
     if (!room || expiresAt === null) throw new RangeError('that is not an invite token of this host');
     this.#store.revokeJoinToken(joinTokenDigest(token), expiresAt, this.options.clock());
@@ -410,6 +413,7 @@ export class HostServer {
   #closed(session: Session): void {
     clearTimeout(session.helloTimer);
     this.#sessions.delete(session.ws);
+    this.#context.scram.closed(session);
     this.#hub.leaveAll(session);
   }
 

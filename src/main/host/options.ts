@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '../../shared/protocol/index.ts';
+import { SCRAM_MIN_ITERATIONS } from '../../shared/scram.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Durability } from '../store/index.ts';
 
@@ -68,7 +69,12 @@ const limitsSchema = z.strictObject(
   Object.fromEntries(
     Object.keys(DEFAULT_LIMITS).map((key) => [
       key,
-      (key === 'ratePerSecond' ? z.number().positive().finite() : count).optional(),
+      (key === 'ratePerSecond'
+        ? z.number().positive().finite()
+        : key === 'scramIterations'
+          ? count.min(SCRAM_MIN_ITERATIONS, `must be at least ${SCRAM_MIN_ITERATIONS} (RFC 7677)`)
+          : count
+      ).optional(),
     ]),
   ) as Record<keyof Limits, z.ZodOptional<z.ZodNumber>>,
 );

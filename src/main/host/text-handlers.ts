@@ -6,8 +6,10 @@ import {
   SUPPORTED_PROTOCOLS,
   type ClientFrameOf,
   type ClientFrameType,
+  type HostFrameOf,
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
+import { answerChallenge, sendChallenge } from './auth/scram-frames.ts';
 import type { HostContext } from './host-context.ts';
 import { refuseBanned, refusedAsMuted } from './moderation/refusals.ts';
 import type { Room } from './rooms/room.ts';
@@ -75,6 +77,9 @@ const rooms: Handler<'rooms'> = (ctx, session, frame) => {
 };
 
 const join: Handler<'join'> = (ctx, session, frame) => {
+  // Refused whatever the room: a client that sends its password in clear must learn to stop.
+  if (frame.password !== undefined)
+    return sendError(session, 'password_in_clear', { ref: frame.ref, room: frame.room });
   const room = ctx.hub.get(frame.room);
   if (!room) return sendError(session, 'room_not_found', { ref: frame.ref, room: frame.room });
   // Open rooms and rejoins are admitted at once, so a frame right behind the join finds it done.
@@ -93,25 +98,35 @@ const join: Handler<'join'> = (ctx, session, frame) => {
       retryAfterMs: ctx.limits.passwordBackoffBaseMs,
     });
   }
-  session.pendingJoins.add(room.name);
-  return ctx.access
-    .check(session.address, room, frame) // already a peer address (upgrade-gate.ts)
-    .then((refusal) => {
-      if (refusal) {
-        const { code, message, ...extra } = refusal;
-        return sendError(session, code, { ref: frame.ref, room: room.name, ...extra }, message);
-      }
-      if (session.open) admit(ctx, session, room, frame);
-    })
-    .finally(() => session.pendingJoins.delete(room.name));
+  if (frame.auth) return sendChallenge(ctx, session, room, { ...frame, auth: frame.auth }); // SCRAM: auth/scram-join.ts
+  // A token or a ticket; the address is already a peer address (upgrade-gate.ts).
+  const refusal = ctx.access.check(session.address, room, {
+    token: frame.token,
+    ticket: frame.ticket,
+    device: session.deviceTag,
+  });
+  if (!refusal) return admit(ctx, session, room, frame);
+  const { code, message, ...extra } = refusal;
+  sendError(session, code, { ref: frame.ref, room: room.name, ...extra }, message);
 };
 
-/** Put the session in the room, reply `joined`, and send the first page it missed. */
-function admit(ctx: HostContext, session: Session, room: Room, frame: ClientFrameOf<'join'>): void {
+const authProof: Handler<'auth-proof'> = (ctx, session, frame) =>
+  answerChallenge(ctx, session, frame, (room, { since, joined }) =>
+    admit(ctx, session, room, { ref: frame.ref, since }, joined),
+  );
+
+/** Put the session in the room, reply `joined` (with `joinedExtra`), and send the first page it missed. */
+function admit(
+  ctx: HostContext,
+  session: Session,
+  room: Room,
+  frame: { ref?: string | undefined; since?: number | undefined },
+  joinedExtra: Pick<HostFrameOf<'joined'>, 'serverFinal' | 'ticket' | 'ticketExpiresAt'> = {},
+): void {
   const head = ctx.hub.head(room);
   ctx.hub.join(room, session); // tells the others; a rejoin changes nothing
   // The member list includes the joiner; presence that follows it is news.
-  session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList() });
+  session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList(), ...joinedExtra });
   // hello.have speaks for the first join of a room only; later joins say `since` themselves.
   const since = frame.since ?? session.have?.[room.name];
   if (session.have) {
@@ -249,6 +264,7 @@ export const textHandlers: { [T in ClientFrameType]: Handler<T> } = {
   hello,
   rooms,
   join,
+  'auth-proof': authProof,
   leave,
   nick,
   typing,

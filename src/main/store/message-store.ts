@@ -5,7 +5,10 @@ import { rankCandidates, roomToken, searchWords, toFtsQuery } from './message-se
 export interface RoomRecord {
   id: number;
   name: string;
+  /** scrypt, from before SCRAM; null once the room has a verifier. */
   passwordHash: string | null;
+  /** The room password's SCRAM-SHA-256 verifier, or null. */
+  verifier: string | null;
 }
 
 /** A message on its way into storage; the store gives it its sequence number. */
@@ -62,6 +65,21 @@ interface MessageRow {
 }
 
 const COLUMNS = 'seq, client_id, device, nick, source, kind, text, body, ts';
+
+const ROOM_COLUMNS = 'id, name, password_hash, scram_verifier';
+// A type, not an interface: node:sqlite's row type converts only to an object literal type.
+type RoomRow = {
+  id: number;
+  name: string;
+  password_hash: string | null;
+  scram_verifier: string | null;
+};
+const roomRecord = (r: RoomRow): RoomRecord => ({
+  id: r.id,
+  name: r.name,
+  passwordHash: r.password_hash,
+  verifier: r.scram_verifier,
+});
 
 /** Characters of each candidate's text that search ranks on. */
 const RANK_HEAD_CHARS = 300;
@@ -173,23 +191,14 @@ export class MessageStore {
   }
 
   listRooms(): RoomRecord[] {
-    const rows = this.#db.prepare('SELECT id, name, password_hash FROM rooms ORDER BY name').all() as {
-      id: number;
-      name: string;
-      password_hash: string | null;
-    }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, passwordHash: r.password_hash }));
+    const rows = this.#db.prepare(`SELECT ${ROOM_COLUMNS} FROM rooms ORDER BY name`).all() as RoomRow[];
+    return rows.map(roomRecord);
   }
 
   /** Create the room, or return it unchanged when it exists. */
   ensureRoom(name: string, now: number): RoomRecord {
     this.#db.prepare('INSERT OR IGNORE INTO rooms (name, created_at) VALUES (?, ?)').run(name, now);
-    const row = this.#db.prepare('SELECT id, name, password_hash FROM rooms WHERE name = ?').get(name) as {
-      id: number;
-      name: string;
-      password_hash: string | null;
-    };
-    return { id: row.id, name: row.name, passwordHash: row.password_hash };
+    return roomRecord(this.#db.prepare(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = ?`).get(name) as RoomRow);
   }
 
   /** Remember a revoked join token (by digest) until `expiresAt`; expired ones are forgotten. */
@@ -204,8 +213,9 @@ export class MessageStore {
     return this.#db.prepare('SELECT 1 FROM revoked_join_tokens WHERE digest = ?').get(digest) !== undefined;
   }
 
-  setPasswordHash(roomId: number, hash: string | null): void {
-    this.#db.prepare('UPDATE rooms SET password_hash = ? WHERE id = ?').run(hash, roomId);
+  /** Set (or with null, remove) the room's SCRAM verifier; the scrypt hash of older versions goes either way. */
+  setRoomVerifier(roomId: number, verifier: string | null): void {
+    this.#db.prepare('UPDATE rooms SET scram_verifier = ?, password_hash = NULL WHERE id = ?').run(verifier, roomId);
   }
 
   /** Sequence number of the room's newest message, 0 when it has none. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authProofFrame, joinAuth, sessionTicket } from './auth-frames.ts';
 import { feedInputFrame } from './feed-frames.ts';
 import {
   chatText,
@@ -46,16 +47,24 @@ export const joinToken = z
 
 /**
  * Join a room. With `since`, the host follows `joined` with the first page of what came after it.
- * A locked room takes its `password` or a valid invite `token`.
+ * A locked room takes one of: `auth` (SCRAM, answered by a `challenge`), an invite `token`, or the
+ * `ticket` of an earlier SCRAM join. `password` is read only to be refused: no password in clear.
  */
-export const joinFrame = z.object({
-  type: z.literal('join'),
-  ref: ref.optional(),
-  room: roomName,
-  password: plainText(1, 256).optional(),
-  token: joinToken.optional(),
-  since: seq.optional(),
-});
+export const joinFrame = z
+  .object({
+    type: z.literal('join'),
+    ref: ref.optional(),
+    room: roomName,
+    auth: joinAuth.optional(),
+    token: joinToken.optional(),
+    ticket: sessionTicket.optional(),
+    password: z.unknown().optional(),
+    since: seq.optional(),
+  })
+  .refine((f) => [f.auth, f.token, f.ticket].filter((c) => c !== undefined).length <= 1, {
+    message: 'at most one of `auth`, `token` and `ticket`',
+    path: ['auth'],
+  });
 
 export const leaveFrame = z.object({ type: z.literal('leave'), ref: ref.optional(), room: roomName });
 
@@ -107,6 +116,7 @@ export const clientFrameSchemas = {
   hello: helloFrame,
   rooms: roomsFrame,
   join: joinFrame,
+  'auth-proof': authProofFrame,
   leave: leaveFrame,
   nick: nickFrame,
   typing: typingFrame,

@@ -18,6 +18,16 @@ export const ERROR_CODES = {
   password_required: 'The room has a password and the `join` carried none.',
   wrong_password: 'The password does not match.',
   auth_backoff: 'Too many wrong passwords from this address; wait `retryAfterMs`.',
+  password_in_clear:
+    'The `join` carried `password`: this host never takes a password in clear. Join with `auth` (SCRAM-SHA-256).',
+  too_many_challenges:
+    'This connection, or the host, has as many password challenges open as it allows; wait `retryAfterMs`.',
+  no_challenge:
+    'No challenge is open for that room on this connection (answered, expired or never asked); `join` again.',
+  ticket_refused:
+    'The session ticket is expired, not for this room, device or host, or the password changed; use the password.',
+  password_upgrade_required:
+    "The room's password predates SCRAM: the operator must set it again before anyone can join with it.",
   feed_not_found: 'No feed of that name in the room.',
   feed_input_denied: "This connection may not type into that feed (see the feed's `stdin` and `canWrite`).",
   feed_not_running: "The feed's process is not running, so there is no standard input to write to.",

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { challengeFrame, joinedAuthFields } from './auth-frames.ts';
 import { ERROR_CODE_LIST } from './error-codes.ts';
 import { feedFrame, skippedFrame } from './feed-frames.ts';
 import { nickname, ref, roomName, seq, timestamp } from './fields.ts';
@@ -82,6 +83,7 @@ export const joinedFrame = z.object({
   room: roomName,
   head: seq,
   members: z.array(member),
+  ...joinedAuthFields,
 });
 
 export const leftFrame = z.object({ type: z.literal('left'), ref: ref.optional(), room: roomName });
@@ -164,6 +166,7 @@ export const pongFrame = z.object({ type: z.literal('pong'), ref: ref.optional()
 export const hostFrameSchemas = {
   welcome: welcomeFrame,
   rooms: roomListFrame,
+  challenge: challengeFrame,
   joined: joinedFrame,
   left: leftFrame,
   presence: presenceFrame,

@@ -73,6 +73,16 @@ export const DEFAULT_LIMITS = {
   passwordChecksPerRoomPerSecond: 2,
   /** Password checks a room allows in a burst to addresses that already got it wrong. */
   passwordChecksPerRoomBurst: 10,
+  /** PBKDF2 iterations of the SCRAM verifiers the host makes (at least 4096, RFC 7677); costs the joining client, not the host. */
+  scramIterations: 600_000,
+  /** Time a client has to answer a password `challenge`, in ms; past it the challenge counts as a wrong password. */
+  challengeTimeoutMs: 10_000,
+  /** Password challenges one connection may have open at once. */
+  maxChallengesPerConnection: 4,
+  /** Password challenges the host has open at once, over every connection. */
+  maxChallenges: 1000,
+  /** How long a session ticket from a SCRAM join admits its device to the room, in ms (not extended by use). */
+  sessionTicketTtlMs: 24 * 60 * 60 * 1000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

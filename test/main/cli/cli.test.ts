@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnHost } from '../../helpers/host-process.ts';
+import { scramJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tincan-cli-'));
@@ -70,8 +71,7 @@ describe('tincan-host CLI', () => {
       expect(host.stdout()).toMatch(/Rooms: lobby, vault \(password\)/);
       expect(host.stdout()).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${host.port}/`));
       const c = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`);
-      c.send({ type: 'join', room: 'vault', password: 'sesame' });
-      await c.next('joined');
+      expect((await scramJoin(c, 'vault', 'sesame')).reply.type).toBe('joined');
       host.child.kill(signal);
       expect((await c.closed).code).toBe(1001);
       expect(await host.exited).toEqual({ code: 0, signal: null });

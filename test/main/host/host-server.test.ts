@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol/index.ts';
 import { startHost } from '../../helpers/host.ts';
+import { SCRAM_MECHANISM, ScramClient } from '../../../src/shared/scram.ts';
+import { scramJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -149,14 +151,16 @@ describe('HostServer: rooms, presence, typing', () => {
     expect(c.all('error')).toEqual([]);
   });
 
-  it('counts joins still checking a password against the room cap', async () => {
-    h = await startHost({ limits: { maxRoomsPerConnection: 1 } }, []);
+  it('counts joins still waiting on a password challenge against the room cap', async () => {
+    h = await startHost({ limits: { maxRoomsPerConnection: 1, scramIterations: 4096 } }, []);
     await h.host.createRoom('x', { password: 'pw' });
     await h.host.createRoom('y', { password: 'pw' });
     const c = await h.client();
-    c.send({ type: 'join', room: 'x', password: 'pw' });
-    c.send({ type: 'join', room: 'y', password: 'pw' });
-    expect(await c.next('error')).toMatchObject({ code: 'too_many_rooms', room: 'y' });
+    const x = new ScramClient('x', 'pw');
+    c.send({ type: 'join', room: 'x', auth: { mechanism: SCRAM_MECHANISM, clientFirst: x.clientFirst } });
+    const challenge = await c.next('challenge');
+    expect((await scramJoin(c, 'y', 'pw', 'jy')).reply).toMatchObject({ code: 'too_many_rooms', room: 'y' });
+    c.send({ type: 'auth-proof', room: 'x', clientFinal: await x.answer(challenge.serverFirst) });
     expect(await c.next('joined')).toMatchObject({ room: 'x' });
   });
 

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost } from '../../helpers/host.ts';
+import { scramJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -69,26 +70,21 @@ describe('HostServer: room passwords', () => {
     const c = await h.client();
     c.send({ type: 'join', room: 'vault', ref: 'a' });
     expect(await c.next('error')).toMatchObject({ code: 'password_required', ref: 'a', room: 'vault' });
-    c.send({ type: 'join', room: 'vault', password: 'nope' });
-    expect(await c.next('error')).toMatchObject({ code: 'wrong_password', retryAfterMs: 1000 });
-    c.send({ type: 'join', room: 'vault', password: 'correct horse' });
-    expect(await c.next('error')).toMatchObject({ code: 'auth_backoff', retryAfterMs: 1000 });
+    const tryPassword = async (password: string, ref = 'x') => (await scramJoin(c, 'vault', password, ref)).reply;
+    expect(await tryPassword('nope')).toMatchObject({ code: 'wrong_password', retryAfterMs: 1000 });
+    expect(await tryPassword('correct horse')).toMatchObject({ code: 'auth_backoff', retryAfterMs: 1000 });
     now += 1000;
-    c.send({ type: 'join', room: 'vault', password: 'nope again' });
-    expect(await c.next('error')).toMatchObject({ code: 'wrong_password', retryAfterMs: 2000 });
+    expect(await tryPassword('nope again')).toMatchObject({ code: 'wrong_password', retryAfterMs: 2000 });
     now += 1999;
-    c.send({ type: 'join', room: 'vault', password: 'correct horse' });
-    expect(await c.next('error')).toMatchObject({ code: 'auth_backoff', retryAfterMs: 1 });
+    expect(await tryPassword('correct horse')).toMatchObject({ code: 'auth_backoff', retryAfterMs: 1 });
     now += 1;
-    c.send({ type: 'join', room: 'vault', password: 'correct horse', ref: 'ok' });
-    expect(await c.next('joined')).toMatchObject({ room: 'vault', ref: 'ok' });
+    expect(await tryPassword('correct horse', 'ok')).toMatchObject({ type: 'joined', room: 'vault', ref: 'ok' });
     // Success resets the backoff; a wrong try starts again at the base.
     const d = await h.client('d');
-    d.send({ type: 'join', room: 'vault', password: 'x' });
-    expect(await d.next('error')).toMatchObject({ code: 'wrong_password', retryAfterMs: 1000 });
+    expect((await scramJoin(d, 'vault', 'x')).reply).toMatchObject({ code: 'wrong_password', retryAfterMs: 1000 });
   });
 
-  it('stores only a salted scrypt hash, never the password', async () => {
+  it('stores only a salted SCRAM verifier, never the password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tincan-pw-'));
     try {
       h = await startHost({ dataDir: dir }, []);
@@ -96,14 +92,21 @@ describe('HostServer: room passwords', () => {
       await h.host.createRoom('vault2', { password: 'p4ssw0rd-unique' });
       await h.stop();
       const db = new DatabaseSync(join(dir, 'tincan.db'));
-      const rows = db.prepare('SELECT password_hash FROM rooms ORDER BY name').all() as { password_hash: string }[];
+      const rows = db.prepare('SELECT password_hash, scram_verifier FROM rooms ORDER BY name').all() as {
+        password_hash: string | null;
+        scram_verifier: string;
+      }[];
       db.close();
       expect(rows).toHaveLength(2);
-      for (const { password_hash } of rows) {
-        expect(password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-        expect(password_hash).not.toContain('p4ssw0rd');
+      for (const row of rows) {
+        expect(row.password_hash).toBeNull();
+        // The default cost: 600,000 PBKDF2 iterations, a 16-byte salt, 32-byte keys.
+        expect(row.scram_verifier).toMatch(
+          /^SCRAM-SHA-256\$600000:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+        );
+        expect(row.scram_verifier).not.toContain('p4ssw0rd');
       }
-      expect(rows[0]!.password_hash).not.toBe(rows[1]!.password_hash);
+      expect(rows[0]!.scram_verifier).not.toBe(rows[1]!.scram_verifier);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -98,6 +98,13 @@ describe('host frame schemas', () => {
     },
     { type: 'rooms', rooms: [{ name: 'general', head: 0, members: 0, locked: false }] },
     { type: 'joined', room: 'general', head: 3, members: [{ id: 'm', nick: 'Ann' }] },
+    {
+      type: 'challenge',
+      ref: 'j1',
+      room: 'vault',
+      mechanism: 'SCRAM-SHA-256',
+      serverFirst: 'r=abc123def,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=600000',
+    },
     { type: 'left', room: 'general' },
     { type: 'presence', room: 'general', event: 'nick', member: { id: 'm', nick: 'B' }, previousNick: 'A' },
     { type: 'typing', room: 'general', member: 'm', nick: 'Ann', active: true },
@@ -155,7 +162,7 @@ describe('host frame schemas', () => {
 
   it('documents every error code', () => {
     for (const text of Object.values(ERROR_CODES)) expect(text.length).toBeGreaterThan(10);
-    expect(Object.keys(clientFrameSchemas)).toHaveLength(11);
+    expect(Object.keys(clientFrameSchemas)).toHaveLength(12);
   });
 });
 

@@ -6,7 +6,7 @@ const MAX_ENTRIES = 10_000;
 interface Entry {
   failures: number;
   until: number;
-  /** A check for this pair is running (scrypt takes tens of ms): no second one starts meanwhile. */
+  /** A check for this pair is running (a SCRAM challenge waits for its proof): no second one starts meanwhile. */
   checking: boolean;
 }
 

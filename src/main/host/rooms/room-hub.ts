@@ -102,7 +102,7 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
           `a stored message's callback failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         ),
     });
-    for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash));
+    for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash, r.verifier));
   }
 
   get(name: string): Room | undefined {
@@ -129,15 +129,17 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     let room = this.#rooms.get(name);
     if (!room) {
       const record = this.#store.ensureRoom(name, this.#clock());
-      room = new Room(record.id, record.name, record.passwordHash);
+      room = new Room(record.id, record.name, record.passwordHash, record.verifier);
       this.#rooms.set(name, room);
     }
     return room;
   }
 
-  setPasswordHash(room: Room, hash: string | null): void {
-    this.#store.setPasswordHash(room.id, hash);
-    room.passwordHash = hash;
+  /** Lock the room with a SCRAM verifier (null: open it). Either way the old scrypt hash is gone. */
+  setVerifier(room: Room, verifier: string | null): void {
+    this.#store.setRoomVerifier(room.id, verifier);
+    room.verifier = verifier;
+    room.passwordHash = null;
   }
 
   head(room: Room): number {

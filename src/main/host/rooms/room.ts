@@ -15,17 +15,26 @@ export interface Recipient {
 export class Room {
   readonly id: number;
   readonly name: string;
+  /** An scrypt hash from before SCRAM, kept until the operator gives the password again; then null. */
   passwordHash: string | null;
+  /** The SCRAM-SHA-256 verifier of the room's password (auth/scram-verifier.ts), or null. */
+  verifier: string | null;
   readonly members = new Map<string, Recipient>();
 
-  constructor(id: number, name: string, passwordHash: string | null) {
+  constructor(id: number, name: string, passwordHash: string | null, verifier: string | null = null) {
     this.id = id;
     this.name = name;
     this.passwordHash = passwordHash;
+    this.verifier = verifier;
+  }
+
+  /** What the room's password is stored as: join tokens and tickets are bound to it, so they end when it changes. */
+  get credential(): string | null {
+    return this.verifier ?? this.passwordHash;
   }
 
   get locked(): boolean {
-    return this.passwordHash !== null;
+    return this.credential !== null;
   }
 
   memberList(): Member[] {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type HostFrameOf } from '../../../../src/shared/protocol/index.ts';
 import { startHost } from '../../../helpers/host.ts';
+import { scramJoin } from '../../../helpers/scram-join.ts';
 import { TestClient } from '../../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -16,17 +17,14 @@ async function clientFrom(localAddress: string, nick: string): Promise<TestClien
 }
 
 async function joinReply(c: TestClient, password: string, ref: string) {
-  c.send({ type: 'join', ref, room: 'vault', password });
-  return c.nextWhere((f) => (f.type === 'joined' || f.type === 'error') && f.ref === ref, 10_000) as Promise<
-    HostFrameOf<'joined'> | HostFrameOf<'error'>
-  >;
+  return (await scramJoin(c, 'vault', password, ref)).reply as HostFrameOf<'joined'> | HostFrameOf<'error'>;
 }
 
 const codeOf = (f: HostFrameOf<'joined'> | HostFrameOf<'error'>) => (f.type === 'joined' ? 'joined' : f.code);
 
 describe('password guessing is counted when it starts', () => {
   it('one address racing many guesses gets one checked; the rest are auth_backoff without a check', async () => {
-    h = await startHost({ limits: { maxConnectionsPerAddress: 64 } }, []);
+    h = await startHost({ limits: { maxConnectionsPerAddress: 64, scramIterations: 4096 } }, []);
     await h.host.createRoom('vault', { password: 'correct horse' });
     const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => clientFrom('127.0.0.2', `g${i}`)));
     const replies = await Promise.all(clients.map((c, i) => joinReply(c, `guess ${i}`, `j${i}`)));
@@ -37,7 +35,7 @@ describe('password guessing is counted when it starts', () => {
   });
 
   it('many addresses share the room budget after a first wrong try, while a newcomer with the password gets in at once', async () => {
-    h = await startHost({ limits: { passwordBackoffBaseMs: 1, passwordBackoffMaxMs: 1 } }, []);
+    h = await startHost({ limits: { passwordBackoffBaseMs: 1, passwordBackoffMaxMs: 1, scramIterations: 4096 } }, []);
     await h.host.createRoom('vault', { password: 'correct horse' });
     const attackers = await Promise.all(Array.from({ length: 20 }, (_, i) => clientFrom(`127.0.1.${i + 1}`, `a${i}`)));
     const first = await Promise.all(attackers.map((c, i) => joinReply(c, `guess ${i}`, `first${i}`)));

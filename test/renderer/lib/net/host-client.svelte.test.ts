@@ -128,6 +128,13 @@ describe('HostClient against a real host', () => {
     const room = ann.join('vault');
     await until(() => room.joinError !== null, 'password error');
     expect(room.joinError).toBe('password_required');
+    ann.join('vault', 'wrong');
+    await until(() => room.joinError === 'wrong_password', 'wrong password');
+    expect(room.joinRetryAfterMs).toBe(500);
+    expect(room.password).toBeUndefined(); // asked again, not kept
+    ann.join('vault', 'pw');
+    await until(() => room.joinError === 'auth_backoff', 'backoff shown');
+    await new Promise((r) => setTimeout(r, 550));
     ann.join('vault', 'pw');
     await until(() => room.joined, 'join with password');
   });
@@ -342,7 +349,8 @@ describe('HostClient when things go wrong', () => {
       .join('\n');
     expect(logged).not.toContain('hunter2');
     expect(logged).not.toContain('device-ann-000');
-    expect(logged).toContain('"password":"•••"');
+    expect(logged).toContain('"mechanism":"SCRAM-SHA-256"');
+    expect(logged).toMatch(/"clientFinal":"c=biws,r=[^,]+,p=•••"/); // the proof is blanked too
   });
 });
 

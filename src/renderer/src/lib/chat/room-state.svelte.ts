@@ -29,8 +29,11 @@ export class RoomState {
   head = $state(0);
   unread = $state(0);
   joined = $state(false);
-  /** The error code of the last failed join (password, room gone …); the UI words it. */
-  joinError = $state<ErrorCode | null>(null);
+  /**
+   * The error code of the last failed join (password, room gone …), or `host_unverified` when the
+   * host admitted us without proving it knows the room's password; the UI words it.
+   */
+  joinError = $state<ErrorCode | 'host_unverified' | null>(null);
   /** How long the host asked us to wait before trying the password again. */
   joinRetryAfterMs = $state<number | null>(null);
   /** True once the oldest message of the room is loaded. */
@@ -41,10 +44,12 @@ export class RoomState {
    * resumes from. Undefined until the first join.
    */
   contiguousUpTo: number | undefined;
-  /** Kept in memory only, to re-join a locked room after a reconnect. */
+  /** The typed password, in memory only until the host answered the SCRAM exchange (net/room-auth.ts). */
   password: string | undefined;
   /** An invite's join token, standing in for the password (memory only). */
   token: string | undefined;
+  /** The session ticket of the last SCRAM join: reconnects present it instead of the password (memory only). */
+  ticket: string | undefined;
 
   constructor(name: string) {
     this.name = name;

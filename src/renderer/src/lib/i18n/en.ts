@@ -122,6 +122,13 @@ export const en = {
   'error.password_required': 'This room needs a password.',
   'error.wrong_password': 'Wrong password.',
   'error.auth_backoff': 'Too many wrong passwords: wait a little before trying again.',
+  'error.password_in_clear': 'This client sent a password in clear, and the host refused it. Update the client.',
+  'error.too_many_challenges': 'The host is checking too many passwords at once: try again in a few seconds.',
+  'error.no_challenge': 'The password check ran out of time: try again.',
+  'error.ticket_refused': 'Your sign-in to this room has expired: enter the password again.',
+  'error.password_upgrade_required': "This room's password is from an older version: its host must set it again.",
+  'error.host_unverified':
+    'This host could not prove it knows the room’s password: it may not be the real host. Not joined.',
   'error.storage_failed': 'The host could not save it. Retry.',
   'error.feed_not_found': 'That feed is not in this room.',
   'error.feed_input_denied': 'You may not type into this feed.',

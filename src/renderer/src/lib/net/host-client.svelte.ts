@@ -23,6 +23,7 @@ import { Outbox, type KeyValueStorage, type OutgoingMessage } from './outbox.ts'
 import { PendingRequests, retriedAfterRateLimit, type PendingRequest } from './pending-requests.ts';
 import { closeIsFinal, DEFAULT_RECONNECT, type ReconnectPolicy } from './reconnect-policy.ts';
 import { redactFrame } from './redact.ts';
+import { RoomAuth } from './room-auth.ts';
 
 export interface CloseInfo {
   code: number;
@@ -71,6 +72,19 @@ const SEARCH_TIMEOUT_MS = 10_000;
 const AROUND = 50;
 /** Pages a jump asks for at most to reach its message (a host may cut pages short by bytes). */
 const MAX_AROUND_PAGES = 10;
+/** Errors that end a join: shown on the room. */
+const JOIN_ERRORS: readonly ErrorCode[] = [
+  'room_not_found',
+  'password_required',
+  'wrong_password',
+  'auth_backoff',
+  'too_many_rooms',
+  'ticket_refused',
+  'too_many_challenges',
+  'no_challenge',
+  'password_upgrade_required',
+  'password_in_clear',
+];
 
 /**
  * Why we believe the address is not a Tincan host (or one older than the `tincan.v1` subprotocol):
@@ -125,6 +139,8 @@ export class HostClient {
   readonly #outbox: Outbox;
   readonly #conn: Connection;
   readonly #pending = new PendingRequests();
+  /** Tickets, SCRAM exchanges and when to forget a typed password. */
+  readonly #auth = new RoomAuth();
   /** Requests waiting for the rate limit, oldest first. */
   #queue: ClientFrameInput[] = [];
   #pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -266,6 +282,7 @@ export class HostClient {
     this.#awaitingPongSince = null;
     this.#queue = [];
     this.#pending.failAll();
+    this.#auth.reset();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#flushTimer);
     clearTimeout(this.#stableTimer);
@@ -366,7 +383,9 @@ export class HostClient {
     return this.#conn.send(text, {
       kind: frame.type,
       heartbeat: frame.type === 'ping',
-      ...(frame.type === 'hello' || frame.type === 'join' ? { logText: JSON.stringify(redactFrame(frame)) } : {}),
+      ...(frame.type === 'hello' || frame.type === 'join' || frame.type === 'auth-proof'
+        ? { logText: JSON.stringify(redactFrame(frame)) }
+        : {}),
     });
   }
 
@@ -420,6 +439,8 @@ export class HostClient {
       case 'rooms':
         this.availableRooms = frame.rooms;
         return;
+      case 'challenge':
+        return void this.#challenge(frame);
       case 'joined':
         this.#pending.take(frame.ref);
         return this.#joined(frame);
@@ -499,6 +520,7 @@ export class HostClient {
   #joined(frame: HostFrameOf<'joined'>): void {
     const room = this.rooms.get(frame.room);
     if (!room) return;
+    if (!this.#auth.joined(room, frame)) return this.#unverifiedHost(room, true);
     // Fewer messages than we hold: the room's history was reset on the host. Start over.
     if (room.contiguousUpTo !== undefined && frame.head < room.contiguousUpTo) room.reset();
     const first = room.contiguousUpTo === undefined;
@@ -573,13 +595,33 @@ export class HostClient {
       if (target) target.loadingOlder = false;
     }
     const room = frame.room ? this.rooms.get(frame.room) : undefined;
-    if (
-      room &&
-      ['room_not_found', 'password_required', 'wrong_password', 'auth_backoff', 'too_many_rooms'].includes(frame.code)
-    ) {
-      room.joinError = frame.code;
+    if (room && JOIN_ERRORS.includes(frame.code)) {
+      room.joinError = this.#auth.refused(room, frame.code);
       room.joinRetryAfterMs = frame.retryAfterMs ?? null;
     }
+  }
+
+  /** Answer the host's SCRAM challenge with the proof (after one PBKDF2 run), or give up on a bad one. */
+  async #challenge(frame: HostFrameOf<'challenge'>): Promise<void> {
+    const room = this.rooms.get(frame.room);
+    if (!room) return;
+    const answer = await this.#auth.answer(frame);
+    if (answer === 'refused') return this.#unverifiedHost(room, false);
+    if (answer !== 'none')
+      this.#request({
+        type: 'auth-proof',
+        ...(frame.ref ? { ref: frame.ref } : {}),
+        room: room.name,
+        clientFinal: answer,
+      });
+  }
+
+  /** The host let us in without proving it knows the room's password (or sent a challenge no client may answer): leave. */
+  #unverifiedHost(room: RoomState, admitted: boolean): void {
+    this.#auth.abandon(room);
+    if (admitted) this.#request({ type: 'leave', room: room.name });
+    room.joined = false;
+    room.joinError = 'host_unverified';
   }
 
   #sendFailed(id: string, frame: HostFrameOf<'error'>): void {
@@ -596,8 +638,9 @@ export class HostClient {
   // ── rooms and messages ────────────────────────────────────────────────────
 
   /**
-   * Join (or remember to join once connected). A password, or an invite's join token, is kept in
-   * memory to re-join after reconnects.
+   * Join (or remember to join once connected). A password is kept in memory until the host answered
+   * its SCRAM exchange, whose ticket then re-joins after reconnects; an invite's join token is kept
+   * in memory for the same.
    */
   join(name: string, password?: string, token?: string): RoomState {
     let room = this.rooms.get(name);
@@ -605,7 +648,10 @@ export class HostClient {
       room = new RoomState(name);
       this.rooms.set(name, room);
     }
-    if (password !== undefined) room.password = password;
+    if (password !== undefined) {
+      room.password = password;
+      room.ticket = undefined;
+    }
     if (token !== undefined) room.token = token;
     room.joinError = null;
     if (this.connected) this.#sendJoin(room);
@@ -619,8 +665,7 @@ export class HostClient {
         type: 'join',
         ref: this.#pending.nextRef('join'),
         room: room.name,
-        ...(room.password !== undefined ? { password: room.password } : {}),
-        ...(room.token !== undefined && room.password === undefined ? { token: room.token } : {}),
+        ...this.#auth.joinFields(room),
         ...(room.contiguousUpTo !== undefined ? { since: room.contiguousUpTo } : {}),
       },
       { kind: 'join', room: room.name },
