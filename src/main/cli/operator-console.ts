@@ -12,9 +12,10 @@ import {
 } from './moderation-commands.ts';
 
 /**
- * The headless host's console: lines typed on its stdin are operator commands. Chosen over an HTTP
- * admin endpoint because it needs no secret and cannot be reached from the network; a box run by a
- * service manager can pipe commands in (e.g. from a FIFO).
+ * The headless host's console: lines typed on its stdin are operator commands. It needs no secret
+ * and cannot be reached from the network; a box run by a service manager can pipe commands in
+ * (e.g. from a FIFO). The network way in is the admin API (host/moderation/admin-api.ts), behind
+ * the admin secret; moderation commands here and there run the same moderation API.
  */
 export const CONSOLE_HELP = `Commands (type them here, one per line):
   announce TEXT            post TEXT to every room, as an announcement
