@@ -26,6 +26,7 @@ import { latency } from './scenarios/latency.ts';
 import { renderer } from './scenarios/renderer.ts';
 import { search } from './scenarios/search.ts';
 import { slowConsumer } from './scenarios/slow-consumer.ts';
+import { tls } from './scenarios/tls.ts';
 
 const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['A', fanout],
@@ -36,6 +37,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['F', renderer],
   ['G', search],
   ['H', feeds],
+  ['J', tls],
 ];
 
 export function machine() {

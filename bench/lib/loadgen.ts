@@ -14,6 +14,8 @@ interface Common {
   flavor: Flavor;
   port: number;
   clients: number;
+  /** Connect over TLS (wss://): the server speaks TLS. */
+  tls?: boolean;
 }
 
 /** Clients in one room; `senders` of them send chat messages, which everyone receives. */
@@ -194,7 +196,8 @@ async function roomJob(job: RoomJob): Promise<RoomResult> {
   };
   const clients = await connectAll(
     job.clients,
-    (index) => new RawClient({ flavor: job.flavor, port: job.port, index, room: 'bench', onFrame }),
+    (index) =>
+      new RawClient({ flavor: job.flavor, port: job.port, index, room: 'bench', onFrame, tls: job.tls === true }),
   );
   const senders = clients.slice(0, Math.max(1, Math.min(job.senders, job.clients - (job.slow ? 1 : 0))));
   const sendOne = () => {
@@ -313,6 +316,7 @@ async function acksJob(job: AcksJob): Promise<AcksResult> {
         port: job.port,
         index,
         room: `bench-${index}`,
+        tls: job.tls === true,
         onFrame: (client, kind, n) => {
           if (kind !== Kind.Ack) return;
           if (measuring) {

@@ -4,6 +4,7 @@
 // machinery, no allocation per read), frames are parsed in place, and only the frames the scenario
 // cares about are looked at. Frames it sends are masked with a zero key (valid, and no XOR pass).
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 /** How a server speaks: Tincan's protocol, the bare-ws baselines (same JSON), or Socket.IO 4. */
 export type Flavor = 'tincan' | 'ws' | 'socketio';
@@ -18,6 +19,12 @@ export interface ClientOptions {
   index: number;
   /** Room to join (Tincan only; the baselines put every connection in one room). */
   room: string;
+  /**
+   * Speak TLS (wss://). The certificate is not checked: what is measured is the encryption, and a
+   * pinned client checks only once, at the handshake. TLS sockets cannot read into the shared buffer,
+   * so each read is a chunk of its own.
+   */
+  tls?: boolean;
   /** Called for each message or ack frame with the number in its `"id":"k<n>"`. */
   onFrame: (client: RawClient, kind: Kind, n: number) => void;
   onClose?: (client: RawClient) => void;
@@ -90,13 +97,16 @@ export class RawClient {
     this.#sendPrefix =
       this.flavor === 'socketio' ? `42["send",{"room":${room},"id":"k` : `{"type":"send","room":${room},"id":"k`;
     this.#sendSuffix = this.flavor === 'socketio' ? '"}]' : '"}';
-    this.socket = connect({
-      port: options.port,
-      host: '127.0.0.1',
-      noDelay: true,
-      onread: { buffer: READ_BUFFER, callback: (n: number) => this.#onRead(n) },
-    });
-    this.socket.on('connect', () => {
+    this.socket = options.tls
+      ? connectTls({ port: options.port, host: '127.0.0.1', rejectUnauthorized: false }).setNoDelay(true)
+      : connect({
+          port: options.port,
+          host: '127.0.0.1',
+          noDelay: true,
+          onread: { buffer: READ_BUFFER, callback: (n: number) => this.#onRead(READ_BUFFER, n) },
+        });
+    if (options.tls) this.socket.on('data', (chunk: Buffer) => this.#onRead(chunk, chunk.length));
+    this.socket.on(options.tls ? 'secureConnect' : 'connect', () => {
       this.socket.write(
         `GET ${PATHS[this.flavor]} HTTP/1.1\r\nHost: 127.0.0.1:${options.port}\r\nUpgrade: websocket\r\n` +
           'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
@@ -129,12 +139,12 @@ export class RawClient {
     this.socket.destroy();
   }
 
-  #onRead(nread: number): boolean {
-    let buf = READ_BUFFER;
+  #onRead(read: Buffer, nread: number): boolean {
+    let buf = read;
     let start = 0;
     let end = nread;
     if (this.#pending) {
-      buf = Buffer.concat([this.#pending, READ_BUFFER.subarray(0, nread)]);
+      buf = Buffer.concat([this.#pending, read.subarray(0, nread)]);
       this.#pending = null;
       end = buf.length;
     }

@@ -88,7 +88,7 @@ export async function fanout(ctx: Context): Promise<ScenarioReport> {
   };
 }
 
-function windowFor(clients: number): number {
+export function windowFor(clients: number): number {
   return Math.max(8, Math.ceil(8000 / clients));
 }
 

@@ -35,6 +35,7 @@ const PRIMARY: Record<string, string> = {
   F: 'firstFrameMs',
   G: 'searchP50Ms',
   H: 'windowS',
+  J: 'perSecond',
 };
 
 function runQuick(): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -64,6 +65,7 @@ describe('npm run bench -- --quick', () => {
       'F. Renderer',
       'G. Search',
       'H. Feeds',
+      'J. TLS',
     ]) {
       expect(stdout).toContain(heading);
     }
@@ -73,7 +75,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.quick).toBe(true);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
+    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J']);
 
     for (const [id, primary] of Object.entries(PRIMARY)) {
       const scenario = report.scenarios[id]!;
@@ -97,8 +99,12 @@ describe('npm run bench -- --quick', () => {
       'ws-naive',
       'socketio',
     ]);
+    // TLS: each case against the same host without TLS.
+    expect(report.scenarios.J!.rows.map((r) => r.variant)).toEqual(['plain', 'tls', 'plain', 'tls']);
     // The renderer: Tincan's virtualized list against a plain {#each}.
     expect(report.scenarios.F!.rows.map((r) => r.variant)).toEqual(['tincan', 'plain-each']);
-    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']));
+    expect(new Set(report.targets.map((t) => t.scenario))).toEqual(
+      new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J']),
+    );
   });
 });

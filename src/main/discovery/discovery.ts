@@ -90,6 +90,9 @@ function merge(id: string, hearings: Map<string, Hearing>): DiscoveredHost {
   // What a signed beacon says about the certificate outranks what an unsigned mDNS answer says.
   const vouched = list.filter((h) => h.sighting.verified).at(-1) ?? latest;
   const claimedId = list.map((h) => h.sighting.advert.claimedId).find((c) => c !== undefined);
+  // A host whose signed beacon is heard is reached where it signed it is: an unsigned mDNS answer
+  // repeating its TXT record from elsewhere adds no address.
+  const reachable = list.some((h) => h.sighting.verified) ? list.filter((h) => h.sighting.verified) : list;
   const beacon = list.filter((h) => h.sighting.via === 'broadcast').at(-1);
   const heardOverMdns = list.some((h) => h.sighting.via === 'mdns');
   return {
@@ -99,7 +102,7 @@ function merge(id: string, hearings: Map<string, Hearing>): DiscoveredHost {
     verified: vouched.sighting.verified,
     ...(claimedId === undefined ? {} : { claimedId }),
     name: advert.name,
-    addresses: [...new Set(list.flatMap((h) => h.sighting.addresses))],
+    addresses: [...new Set(reachable.flatMap((h) => h.sighting.addresses))],
     port: advert.port,
     rooms: advert.rooms,
     roomsTruncated: advert.roomsTruncated,
