@@ -1,7 +1,9 @@
 /**
  * SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding: the math and the message grammar,
- * shared by the host (Node) and the web client (browser). WebCrypto only (`crypto.subtle`), which
- * both have, so the two sides cannot drift. Room passwords use it so that no password (nor anything
+ * shared by the host (Node) and the web client (browser), on WebCrypto (`crypto.subtle`) by
+ * default, so the two sides cannot drift. A browser has `crypto.subtle` only in a secure context
+ * (https, localhost, the desktop app): a page served over plain http from a LAN address passes its
+ * own `ScramPrimitives` (the web client's are in renderer/src/lib/net/scram-primitives.ts). Room passwords use it so that no password (nor anything
  * a listener could replay) crosses the wire: the client proves it knows the password, and the host
  * proves it knows the room's verifier.
  */
@@ -135,20 +137,43 @@ export function authMessage(clientFirstBare: string, serverFirst: string, client
   return `${clientFirstBare},${serverFirst},${clientFinalWithoutProof}`;
 }
 
-// ── keys ───────────────────────────────────────────────────────────────────────────────────────
+// ── primitives ─────────────────────────────────────────────────────────────────────────────────
+
+/** The three functions SCRAM-SHA-256 is made of. */
+export interface ScramPrimitives {
+  /** PBKDF2-HMAC-SHA-256, 32 bytes. */
+  pbkdf2(password: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array>;
+  hmac(key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  sha256(data: Uint8Array): Promise<Uint8Array>;
+}
 
 // TypeScript's DOM and Node typings disagree on which Uint8Array a BufferSource is; both accept ours.
 type Bytes = Uint8Array<ArrayBuffer>;
 const own = (bytes: Uint8Array): Bytes => new Uint8Array(bytes) as Bytes;
 
-async function hmac(key: Uint8Array, data: Uint8Array | string): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey('raw', own(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', k, typeof data === 'string' ? utf8.encode(data) : own(data)));
-}
+/** WebCrypto's: Node, and browsers in a secure context. */
+export const webCryptoPrimitives: ScramPrimitives = {
+  async pbkdf2(password, salt, iterations) {
+    const key = await crypto.subtle.importKey('raw', own(password), 'PBKDF2', false, ['deriveBits']);
+    const bits = await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt: own(salt), iterations },
+      key,
+      KEY_BYTES * 8,
+    );
+    return new Uint8Array(bits);
+  },
+  async hmac(key, data) {
+    const k = await crypto.subtle.importKey('raw', own(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return new Uint8Array(await crypto.subtle.sign('HMAC', k, own(data)));
+  },
+  async sha256(data) {
+    return new Uint8Array(await crypto.subtle.digest('SHA-256', own(data)));
+  },
+};
 
-async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', own(data)));
-}
+// ── keys ───────────────────────────────────────────────────────────────────────────────────────
+
+const text = (s: string) => utf8.encode(s);
 
 function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length);
@@ -168,16 +193,13 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * Hi(Normalize(password), salt, i): PBKDF2-HMAC-SHA-256, 32 bytes. The password is NFKC-normalised
  * (the normalisation step of SASLprep; its other mappings and prohibitions are not applied).
  */
-export async function saltedPassword(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', utf8.encode(password.normalize('NFKC')), 'PBKDF2', false, [
-    'deriveBits',
-  ]);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'PBKDF2', hash: 'SHA-256', salt: own(salt), iterations },
-    key,
-    KEY_BYTES * 8,
-  );
-  return new Uint8Array(bits);
+export function saltedPassword(
+  password: string,
+  salt: Uint8Array,
+  iterations: number,
+  p: ScramPrimitives = webCryptoPrimitives,
+): Promise<Uint8Array> {
+  return p.pbkdf2(text(password.normalize('NFKC')), salt, iterations);
 }
 
 export interface ScramKeys {
@@ -186,9 +208,9 @@ export interface ScramKeys {
   serverKey: Uint8Array;
 }
 
-export async function scramKeys(salted: Uint8Array): Promise<ScramKeys> {
-  const clientKey = await hmac(salted, 'Client Key');
-  return { clientKey, storedKey: await sha256(clientKey), serverKey: await hmac(salted, 'Server Key') };
+export async function scramKeys(salted: Uint8Array, p: ScramPrimitives = webCryptoPrimitives): Promise<ScramKeys> {
+  const clientKey = await p.hmac(salted, text('Client Key'));
+  return { clientKey, storedKey: await p.sha256(clientKey), serverKey: await p.hmac(salted, text('Server Key')) };
 }
 
 /** What a server keeps instead of the password. */
@@ -205,20 +227,28 @@ export async function makeVerifier(password: string, salt: Uint8Array, iteration
 }
 
 /** ClientProof = ClientKey XOR HMAC(StoredKey, AuthMessage). */
-export async function clientProof(keys: ScramKeys, message: string): Promise<Uint8Array> {
-  return xor(keys.clientKey, await hmac(keys.storedKey, message));
+export async function clientProof(
+  keys: ScramKeys,
+  message: string,
+  p: ScramPrimitives = webCryptoPrimitives,
+): Promise<Uint8Array> {
+  return xor(keys.clientKey, await p.hmac(keys.storedKey, text(message)));
 }
 
 /** ServerSignature = HMAC(ServerKey, AuthMessage). */
-export function serverSignature(serverKey: Uint8Array, message: string): Promise<Uint8Array> {
-  return hmac(serverKey, message);
+export function serverSignature(
+  serverKey: Uint8Array,
+  message: string,
+  p: ScramPrimitives = webCryptoPrimitives,
+): Promise<Uint8Array> {
+  return p.hmac(serverKey, text(message));
 }
 
 /** The server's check: H(ClientProof XOR HMAC(StoredKey, AuthMessage)) must equal StoredKey. */
 export async function verifyClientProof(storedKey: Uint8Array, message: string, proof: Uint8Array): Promise<boolean> {
   if (proof.length !== KEY_BYTES) return false;
-  const clientKey = xor(proof, await hmac(storedKey, message));
-  return sameBytes(await sha256(clientKey), storedKey);
+  const clientKey = xor(proof, await webCryptoPrimitives.hmac(storedKey, text(message)));
+  return sameBytes(await webCryptoPrimitives.sha256(clientKey), storedKey);
 }
 
 // ── the client's side of one exchange ──────────────────────────────────────────────────────────
@@ -234,14 +264,16 @@ export class ScramClient {
   readonly clientFirst: string;
   readonly #bare: string;
   readonly #nonce: string;
+  readonly #p: ScramPrimitives;
   #password: string | null;
   #expected: Uint8Array | null = null;
 
-  constructor(user: string, password: string, nonce: string = scramNonce()) {
+  constructor(user: string, password: string, nonce: string = scramNonce(), p: ScramPrimitives = webCryptoPrimitives) {
     this.clientFirst = formatClientFirst(user, nonce);
     this.#bare = this.clientFirst.slice(GS2_HEADER.length);
     this.#nonce = nonce;
     this.#password = password;
+    this.#p = p;
   }
 
   /**
@@ -258,11 +290,12 @@ export class ScramClient {
     if (parsed.iterations < SCRAM_MIN_ITERATIONS || parsed.iterations > SCRAM_MAX_ITERATIONS)
       throw new ScramError(`the iteration count ${parsed.iterations} is out of range`);
     this.#password = null;
-    const keys = await scramKeys(await saltedPassword(password, parsed.salt, parsed.iterations));
+    const p = this.#p;
+    const keys = await scramKeys(await saltedPassword(password, parsed.salt, parsed.iterations, p), p);
     const withoutProof = `c=${CHANNEL_BINDING},r=${parsed.nonce}`;
     const message = authMessage(this.#bare, serverFirst, withoutProof);
-    this.#expected = await serverSignature(keys.serverKey, message);
-    return `${withoutProof},p=${toBase64(await clientProof(keys, message))}`;
+    this.#expected = await serverSignature(keys.serverKey, message, p);
+    return `${withoutProof},p=${toBase64(await clientProof(keys, message, p))}`;
   }
 
   /** True when the server-final message carries the signature only a holder of the verifier can make. */

@@ -6,8 +6,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Debian's Chromium is installed (CI installs it; a developer machine may not have it). */
 export const hasChromium = existsSync(CHROMIUM);
 
-/** Headless Debian Chromium with the flags that keep it off the (closed) network. */
-export function launchChromium(): Promise<Browser> {
+/** Headless Debian Chromium with the flags that keep it off the (closed) network, and `extraArgs`. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -19,6 +19,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,5 +1,6 @@
 import type { ClientFrameInput, ErrorCode, HostFrameOf } from '../../../../shared/protocol/index.ts';
-import { SCRAM_MECHANISM, ScramClient } from '../../../../shared/scram.ts';
+import { SCRAM_MECHANISM, ScramClient, scramNonce } from '../../../../shared/scram.ts';
+import { scramPrimitives } from './scram-primitives.ts';
 
 /** What a room keeps to get in again: memory only, never storage. */
 export interface RoomCredentials {
@@ -38,7 +39,7 @@ export class RoomAuth {
     this.#exchanges.delete(room.name);
     if (room.ticket !== undefined) return { ticket: room.ticket };
     if (room.password !== undefined) {
-      const exchange = new ScramClient(room.name, room.password);
+      const exchange = new ScramClient(room.name, room.password, scramNonce(), scramPrimitives());
       this.#exchanges.set(room.name, exchange);
       return { auth: { mechanism: SCRAM_MECHANISM, clientFirst: exchange.clientFirst } };
     }
