@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificate } from '../../src/main/tls/index.ts';
 import type { AcksResult, RoomResult } from '../lib/loadgen.ts';
+import type { ServerSample } from '../lib/probe.ts';
 import {
   flagged,
   interference,
@@ -71,13 +72,7 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
           },
           60_000,
         );
-        const end = server.end!;
-        return {
-          metrics: { perSecond: result.deliveriesPerSecond, p50Ms: result.latency.p50Ms, serverCpu: end.cpuShare },
-          loadgenCpu: result.cpu.own,
-          interference: interference(result.cpu.cores, end.cpuShare, result.cpu.own),
-          attempts: 1,
-        };
+        return measured(result.deliveriesPerSecond, result, server.end!);
       }
       const { result, server } = await ctx.loadgen.trial<AcksResult>(
         {
@@ -100,13 +95,7 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
         },
         60_000,
       );
-      const end = server.end!;
-      return {
-        metrics: { perSecond: result.acksPerSecond, p50Ms: result.latency.p50Ms, serverCpu: end.cpuShare },
-        loadgenCpu: result.cpu.own,
-        interference: interference(result.cpu.cores, end.cpuShare, result.cpu.own),
-        attempts: 1,
-      };
+      return measured(result.acksPerSecond, result, server.end!);
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
@@ -132,6 +121,16 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
     table: table(['case', 'port', 'per second', 'p50 ms', 'TLS ÷ plain', 'server CPU', 'load-gen CPU (max)'], out),
     targets: cases.map((c) => target(rows, c.case)),
     status: 'done',
+  };
+}
+
+/** One repetition's numbers: the rate (deliveries or acks per second), its latency and who used the CPU. */
+function measured(perSecond: number, result: RoomResult | AcksResult, end: ServerSample) {
+  return {
+    metrics: { perSecond, p50Ms: result.latency.p50Ms, serverCpu: end.cpuShare },
+    loadgenCpu: result.cpu.own,
+    interference: interference(result.cpu.cores, end.cpuShare, result.cpu.own),
+    attempts: 1,
   };
 }
 
