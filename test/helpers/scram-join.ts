@@ -7,6 +7,16 @@ function replyTo(c: TestClient, ref: string, want: HostFrame['type']): Promise<H
   return c.nextWhere((f) => (f.type === want || f.type === 'error') && 'ref' in f && f.ref === ref, 10_000);
 }
 
+/** Send a `join` for `room` with `auth`: the SCRAM client-first message. */
+export function sendAuthJoin(c: TestClient, room: string, clientFirst: string, ref?: string): void {
+  c.send({
+    type: 'join',
+    ...(ref !== undefined ? { ref } : {}),
+    room,
+    auth: { mechanism: SCRAM_MECHANISM, clientFirst },
+  });
+}
+
 /**
  * Join `room` with `password` the way every client must: SCRAM-SHA-256 (`join.auth` → `challenge`
  * → `auth-proof`). Resolves with the host's last reply (`joined`, or the error that ended it) and

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol/index.ts';
 import { startHost } from '../../helpers/host.ts';
-import { SCRAM_MECHANISM, ScramClient } from '../../../src/shared/scram.ts';
-import { scramJoin } from '../../helpers/scram-join.ts';
+import { ScramClient } from '../../../src/shared/scram.ts';
+import { scramJoin, sendAuthJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -157,7 +157,7 @@ describe('HostServer: rooms, presence, typing', () => {
     await h.host.createRoom('y', { password: 'pw' });
     const c = await h.client();
     const x = new ScramClient('x', 'pw');
-    c.send({ type: 'join', room: 'x', auth: { mechanism: SCRAM_MECHANISM, clientFirst: x.clientFirst } });
+    sendAuthJoin(c, 'x', x.clientFirst);
     const challenge = await c.next('challenge');
     expect((await scramJoin(c, 'y', 'pw', 'jy')).reply).toMatchObject({ code: 'too_many_rooms', room: 'y' });
     c.send({ type: 'auth-proof', room: 'x', clientFinal: await x.answer(challenge.serverFirst) });

@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startHost } from '../../helpers/host.ts';
-import { SCRAM_MECHANISM, ScramClient } from '../../../src/shared/scram.ts';
-import { scramJoin } from '../../helpers/scram-join.ts';
+import { ScramClient } from '../../../src/shared/scram.ts';
+import { scramJoin, sendAuthJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
 
 type Host = Awaited<ReturnType<typeof startHost>>;
@@ -286,12 +286,7 @@ describe('cheap frames that cost others', () => {
     await h.host.createRoom('vault', { password: 'sesame' });
     const c = await h.client('ann');
     const first = new ScramClient('vault', 'wrong');
-    c.send({
-      type: 'join',
-      ref: 'j1',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: first.clientFirst },
-    });
+    sendAuthJoin(c, 'vault', first.clientFirst, 'j1');
     const challenge = await c.next('challenge');
     expect((await scramJoin(c, 'vault', 'sesame', 'j2')).reply).toMatchObject({ code: 'auth_backoff' });
     c.send({ type: 'auth-proof', ref: 'j1', room: 'vault', clientFinal: await first.answer(challenge.serverFirst) });

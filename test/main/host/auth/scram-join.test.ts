@@ -7,7 +7,7 @@ import { HostServer } from '../../../../src/main/host/host-server.ts';
 import { SCRAM_MECHANISM, ScramClient } from '../../../../src/shared/scram.ts';
 import type { HostFrameOf } from '../../../../src/shared/protocol/index.ts';
 import { startHost } from '../../../helpers/host.ts';
-import { scramJoin } from '../../../helpers/scram-join.ts';
+import { scramJoin, sendAuthJoin } from '../../../helpers/scram-join.ts';
 import { TestClient } from '../../../helpers/test-client.ts';
 
 const FAST = { scramIterations: 4096, ratePerSecond: 1000, rateBurst: 1000 };
@@ -47,12 +47,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup();
     const c = await h.client();
     const scram = new ScramClient('vault', 'x', 'clientNonce123');
-    c.send({
-      type: 'join',
-      ref: 'a',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-    });
+    sendAuthJoin(c, 'vault', scram.clientFirst, 'a');
     const challenge = await c.next('challenge');
     expect(challenge).toMatchObject({ ref: 'a', room: 'vault', mechanism: 'SCRAM-SHA-256' });
     expect(challenge.serverFirst).toMatch(/^r=clientNonce123[A-Za-z0-9+/]{24},s=[A-Za-z0-9+/]{22}==,i=4096$/);
@@ -79,12 +74,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup();
     const [a, b] = [await h.client('ann'), await h.client('bo')];
     const scram = new ScramClient('vault', 'correct horse');
-    a.send({
-      type: 'join',
-      ref: 'a',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-    });
+    sendAuthJoin(a, 'vault', scram.clientFirst, 'a');
     const challenge = await a.next('challenge');
     expect((await scramJoin(b, 'vault', 'correct horse', 'b')).reply).toMatchObject({ code: 'auth_backoff' });
     a.send({ type: 'auth-proof', ref: 'a', room: 'vault', clientFinal: await scram.answer(challenge.serverFirst) });
@@ -96,12 +86,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup({ passwordBackoffBaseMs: 1, passwordBackoffMaxMs: 1 });
     const c = await h.client('ann');
     const scram = new ScramClient('vault', 'correct horse');
-    c.send({
-      type: 'join',
-      ref: 'a',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-    });
+    sendAuthJoin(c, 'vault', scram.clientFirst, 'a');
     const challenge = await c.next('challenge');
     const proof = {
       type: 'auth-proof',
@@ -119,12 +104,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     eve.send({ ...proof, ref: 'eve1' });
     expect(await eve.next('error')).toMatchObject({ code: 'no_challenge', ref: 'eve1' });
     // With the same client-first, eve gets a challenge with a new server nonce: the old proof fails.
-    eve.send({
-      type: 'join',
-      ref: 'eve2',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-    });
+    sendAuthJoin(eve, 'vault', scram.clientFirst, 'eve2');
     const fresh = await eve.next('challenge');
     expect(fresh.serverFirst).not.toBe(challenge.serverFirst);
     eve.send({ ...proof, ref: 'eve3' });
@@ -137,12 +117,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const answer = async (ref: string, edit: (final: string) => string, between?: () => Promise<unknown>) => {
       h.advance(10); // past the last try's backoff
       const scram = new ScramClient('vault', 'correct horse');
-      c.send({
-        type: 'join',
-        ref,
-        room: 'vault',
-        auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-      });
+      sendAuthJoin(c, 'vault', scram.clientFirst, ref);
       const challenge = await c.next('challenge', (f) => f.ref === ref);
       const final = await scram.answer(challenge.serverFirst);
       await between?.();
@@ -176,19 +151,9 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup();
     const c = await h.client();
     const other = new ScramClient('general', 'correct horse');
-    c.send({
-      type: 'join',
-      ref: 'u',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: other.clientFirst },
-    });
+    sendAuthJoin(c, 'vault', other.clientFirst, 'u');
     expect(await c.next('error')).toMatchObject({ code: 'invalid_frame', ref: 'u' });
-    c.send({
-      type: 'join',
-      ref: 'b',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: 'p=tls-unique,,n=vault,r=x' },
-    });
+    sendAuthJoin(c, 'vault', 'p=tls-unique,,n=vault,r=x', 'b');
     expect(await c.next('error')).toMatchObject({ code: 'invalid_frame', ref: 'b' });
     const ok = new ScramClient('vault', 'correct horse');
     c.send({
@@ -209,12 +174,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup({ challengeTimeoutMs: 100, passwordBackoffBaseMs: 60_000, passwordBackoffMaxMs: 60_000 });
     const c = await h.client();
     const scram = new ScramClient('vault', 'correct horse');
-    c.send({
-      type: 'join',
-      ref: 'a',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: scram.clientFirst },
-    });
+    sendAuthJoin(c, 'vault', scram.clientFirst, 'a');
     const challenge = await c.next('challenge');
     await expect.poll(() => h.host.openChallenges, { timeout: 5000 }).toBe(0);
     c.send({ type: 'auth-proof', ref: 'late', room: 'vault', clientFinal: await scram.answer(challenge.serverFirst) });
@@ -225,12 +185,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
   it('a connection that closes with a challenge open frees its place and counts the try', async () => {
     const h = await setup({ passwordBackoffBaseMs: 60_000, passwordBackoffMaxMs: 60_000 });
     const c = await h.client();
-    c.send({
-      type: 'join',
-      ref: 'a',
-      room: 'vault',
-      auth: { mechanism: SCRAM_MECHANISM, clientFirst: new ScramClient('vault', 'x').clientFirst },
-    });
+    sendAuthJoin(c, 'vault', new ScramClient('vault', 'x').clientFirst, 'a');
     await c.next('challenge');
     expect(h.host.openChallenges).toBe(1);
     await c.close();
@@ -243,12 +198,7 @@ describe('joining a password room by SCRAM-SHA-256', () => {
     const h = await setup({ maxChallengesPerConnection: 2, maxChallenges: 3, challengeTimeoutMs: 60_000 });
     for (const room of ['r1', 'r2', 'r3', 'r4']) await h.host.createRoom(room, { password: 'pw' });
     const ask = (c: TestClient, room: string) => {
-      c.send({
-        type: 'join',
-        ref: room,
-        room,
-        auth: { mechanism: SCRAM_MECHANISM, clientFirst: new ScramClient(room, 'pw').clientFirst },
-      });
+      sendAuthJoin(c, room, new ScramClient(room, 'pw').clientFirst, room);
       return c.nextWhere((f) => (f.type === 'challenge' || f.type === 'error') && 'ref' in f && f.ref === room);
     };
     const a = await h.client('ann');
