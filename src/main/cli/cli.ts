@@ -90,6 +90,12 @@ async function start(config: CliConfig): Promise<Started> {
   ]);
   if (wanted.size === 0 && host.rooms().length === 0) wanted.add('general');
   for (const room of wanted) await host.createRoom(room, { password: passwords.get(room) });
+  for (const room of host.roomsAwaitingPassword()) {
+    console.warn(
+      `Room ${room} is locked by a password from an older version, which cannot be checked any more: ` +
+        `give it again with --password-file ${room}=FILE so members can join.`,
+    );
+  }
   await host.listen();
   const feeds = startFeeds(host, config);
 

@@ -325,6 +325,15 @@ export class HostServer {
     return room.info(this.#hub.head(room));
   }
 
+  /** Rooms still locked by a password from before SCRAM: nobody can join them until `createRoom` gives it again. */
+  roomsAwaitingPassword(): string[] {
+    return this.#hub
+      .rooms()
+      .filter((r) => r.verifier === null && r.passwordHash !== null)
+      .map((r) => r.name)
+      .sort();
+  }
+
   /**
    * A join token for an invite link to a password room: accepted by `join` instead of the password
    * until `ttlMs` from now, or until the room's password changes. Null for a room without a password.

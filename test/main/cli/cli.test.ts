@@ -2,7 +2,9 @@ import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HostServer } from '../../../src/main/host/host-server.ts';
 import { runCli, spawnHost } from '../../helpers/host-process.ts';
 import { scramJoin } from '../../helpers/scram-join.ts';
 import { TestClient } from '../../helpers/test-client.ts';
@@ -35,6 +37,25 @@ describe('tincan-host CLI', () => {
     expect(stderr).toMatch(reason);
     expect(stderr).toMatch(/Usage: tincan-host/);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a room whose password is from before SCRAM until --password-file gives it again', async () => {
+    const data = join(dir, 'legacy');
+    const first = new HostServer({ port: 0, bind: '127.0.0.1', dataDir: data, limits: { scramIterations: 4096 } });
+    await first.createRoom('vault', { password: 'sesame' });
+    await first.close();
+    const db = new DatabaseSync(join(data, 'tincan.db'));
+    db.prepare("UPDATE rooms SET scram_verifier = NULL, password_hash = 'scrypt$16384$8$1$c2FsdA==$a2V5'").run();
+    db.close();
+    const pw = join(dir, 'legacy.pw');
+    writeFileSync(pw, 'sesame\n');
+    for (const args of [[], ['--password-file', `vault=${pw}`]]) {
+      const host = await spawnHost(['--port', '0', '--data', data, ...args]);
+      host.child.kill('SIGTERM');
+      await host.exited;
+      const warned = /Room vault is locked by a password from an older version/.test(host.stderr());
+      expect(warned, host.stderr()).toBe(args.length === 0);
+    }
   });
 
   it('reports an unreadable password file and a busy port in one line', async () => {

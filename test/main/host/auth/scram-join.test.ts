@@ -296,11 +296,13 @@ describe('joining a password room by SCRAM-SHA-256', () => {
       const h = await startHost({ dataDir, limits: FAST }, []);
       stops.push(() => h.stop());
       expect(h.host.rooms().find((r) => r.name === 'vault')?.locked).toBe(true);
+      expect(h.host.roomsAwaitingPassword()).toEqual(['vault']);
       const c = await h.client();
       expect((await scramJoin(c, 'vault', 'old')).reply).toMatchObject({ code: 'password_upgrade_required' });
       c.send({ type: 'join', ref: 'n', room: 'vault' });
       expect(await c.next('error')).toMatchObject({ code: 'password_required' });
       await h.host.createRoom('vault', { password: 'old' });
+      expect(h.host.roomsAwaitingPassword()).toEqual([]);
       expect((await scramJoin(c, 'vault', 'old', 'k')).reply.type).toBe('joined');
       const check = new DatabaseSync(join(dataDir, 'tincan.db'));
       const row = check.prepare('SELECT password_hash, scram_verifier FROM rooms').get() as Record<string, unknown>;
