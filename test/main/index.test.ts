@@ -50,6 +50,10 @@ const lanbox = {
   protocol: 1,
   via: ['broadcast'],
   lastSeen: 1_700_000_000_000,
+  fingerprint: 'ab'.repeat(32),
+  tls: true,
+  verified: true,
+  pinned: false,
 };
 
 const devServer = 'http://localhost:5173/';
@@ -91,6 +95,10 @@ describe('main entry', () => {
     expect(session.defaultSession.setPermissionRequestHandler).toHaveBeenCalledTimes(1);
     expect(session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
     expect(window.options.webPreferences?.['preload']).toMatch(/[/\\]preload[/\\]index\.cjs$/);
+    // Certificates are pinned in that session: a LAN host with no pin is left to Chromium (-3).
+    expect(session.defaultSession.setCertificateVerifyProc).toHaveBeenCalledTimes(1);
+    const unpinned = { hostname: '10.0.0.9', certificate: { data: 'not pinned' } };
+    expect(await session.defaultSession.verifyCertificate(unpinned)).toBe(-3);
   });
 
   it('uses the dev server when running from source', async () => {
