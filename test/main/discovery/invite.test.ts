@@ -90,6 +90,20 @@ describe('invite links', () => {
     const bigger = await inviteQrSvg(`${url}&hosts=192.168.1.20,fd00::1234:5678:9abc:def0`);
     const size = (s: string) => Number(/viewBox="0 0 (\d+)/.exec(s)![1]);
     expect(size(bigger)).toBeGreaterThan(size(svg));
+    // The largest invite there is, fingerprint included, still makes a code: at most version 25
+    // (117 modules), which phone cameras read from a screen.
+    const largest = formatInvite({
+      addresses: [
+        '192.168.100.200',
+        ...Array.from({ length: 5 }, (_, i) => `fd00:1234:5678:9abc:def0:1234:5678:9ab${i}`),
+      ],
+      port: 65535,
+      room: 'r'.repeat(64),
+      name: 'n'.repeat(64),
+      token: TOKEN,
+      fingerprint: FP,
+    });
+    expect(size(await inviteQrSvg(largest)) - 2 * 2).toBeLessThanOrEqual(117); // 2 modules of margin a side
   });
 });
 
