@@ -21,6 +21,7 @@ import { Loadgen } from './lib/trial.ts';
 import { durableAcks } from './scenarios/durable-acks.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { feeds } from './scenarios/feeds.ts';
+import { files } from './scenarios/files.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { latency } from './scenarios/latency.ts';
 import { renderer } from './scenarios/renderer.ts';
@@ -37,7 +38,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['F', renderer],
   ['G', search],
   ['H', feeds],
-  ['J', tls],
+  ['I', files],
 ];
 
 export function machine() {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { epochNow } from './probe.ts';
 import { connectAll, Kind, RawClient, type Flavor } from './raw-client.ts';
+import { filesJob, type FilesJob, type FilesResult } from './files-job.ts';
 import { searchJob, type SearchJob, type SearchResult } from './search-job.ts';
 import { percentile } from './stats.ts';
 
@@ -54,7 +55,7 @@ export interface IdleJob extends Common {
   kind: 'idle';
 }
 
-export type Job = RoomJob | AcksJob | IdleJob | SearchJob;
+export type Job = RoomJob | AcksJob | IdleJob | SearchJob | FilesJob;
 
 export interface Latency {
   p50Ms: number;
@@ -90,7 +91,7 @@ export interface IdleResult {
   clients: number;
 }
 
-export type JobResult = RoomResult | AcksResult | IdleResult | SearchResult;
+export type JobResult = RoomResult | AcksResult | IdleResult | SearchResult | FilesResult;
 
 export type LoadgenMessage =
   | { type: 'checkpoint'; name: string; server: 'reset' | 'sample' | 'gc' }
@@ -374,6 +375,8 @@ async function run(job: Job): Promise<JobResult> {
       return idleJob(job);
     case 'search':
       return searchJob(job);
+    case 'files':
+      return filesJob(job, checkpoint);
   }
 }
 

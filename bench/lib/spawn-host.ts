@@ -10,7 +10,7 @@ import type { ProbeMessage, ProbeRequest, ServerSample } from './probe.ts';
 
 export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
-export type ServerKind = 'tincan' | 'ws-corked' | 'ws-frame-once' | 'ws-naive' | 'socketio';
+export type ServerKind = 'tincan' | 'ws-corked' | 'ws-frame-once' | 'ws-naive' | 'ws-relay' | 'socketio';
 
 export interface ServerSpec {
   kind: ServerKind;
@@ -25,6 +25,7 @@ const SCRIPTS: Record<ServerKind, string> = {
   'ws-corked': '../baselines/ws-corked.ts',
   'ws-frame-once': '../baselines/ws-frame-once.ts',
   'ws-naive': '../baselines/ws-naive.ts',
+  'ws-relay': '../baselines/ws-relay.ts',
   socketio: '../baselines/socketio.ts',
 };
 

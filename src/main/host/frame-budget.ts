@@ -59,6 +59,17 @@ export class FrameBudget {
     return this.#binaryBytes.take(now, Math.max(bytes, binaryFrameMinCost));
   }
 
+  /**
+   * Charge a binary frame on /ws, which is handled whatever the budget says: 0 while within it, else
+   * the ms the connection's socket should go unread so that, on average, it keeps to the budget. An
+   * upload is slowed down by TCP's own backpressure instead of losing chunks it must send again.
+   */
+  binaryBackpressure(bytes: number, now: number): number {
+    const { binaryBytesPerSecond, binaryBytesBurst, binaryFrameMinCost } = this.#limits;
+    this.#binaryBytes ??= new TokenBucket(binaryBytesPerSecond, binaryBytesBurst, now);
+    return this.#binaryBytes.charge(now, Math.max(bytes, binaryFrameMinCost));
+  }
+
   /** One frame token, for work that is per frame whatever its size (an error reply to a binary frame). */
   frame(now: number): number {
     const { ratePerSecond } = this.#limits;

@@ -62,8 +62,9 @@ export class FrameDispatch {
   }
 
   #binaryFrame(session: Session, data: Buffer): void {
-    const wait = session.budget.binary(data.length, this.#ctx.clock());
-    if (wait > 0) return this.#rateLimited(session, wait, {});
+    // Over the budget, the frame is still handled, and the socket goes unread until it is paid for.
+    const wait = session.budget.binaryBackpressure(data.length, this.#ctx.clock());
+    if (wait > 0) session.pauseReadingFor(wait);
     if (!session.greeted) return this.#refuseBinary(session, 'hello_required', {});
     const decoded = decodeBinaryFrame(data);
     if (!decoded.ok) return this.#refuseBinary(session, 'bad_binary', {}, decoded.message);

@@ -10,6 +10,8 @@ export interface HttpRouteSources {
   webRoot: string | null;
   health(): Record<string, unknown>;
   rooms(): { host: { id: string; name: string }; protocol: number; rooms: RoomInfo[] };
+  /** `/files/…` (files/file-route.ts): true when it answered. */
+  files?(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean>;
 }
 
 /** A JSON response that is never cached or sniffed. */
@@ -25,7 +27,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
- * Plain HTTP on the host's port: `/health`, `/api/rooms`, and the built web client. Only GET and
+ * Plain HTTP on the host's port: `/health`, `/api/rooms`, `/files/<file>`, and the built web client. Only GET and
  * HEAD; only local Host names (see request-guard.ts).
  */
 export function createHttpHandler(sources: HttpRouteSources) {
@@ -38,7 +40,10 @@ export function createHttpHandler(sources: HttpRouteSources) {
       res.setHeader('Allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+    if (path.startsWith('/files/') && sources.files) {
+      if (await sources.files(req, res, path, new URLSearchParams(search))) return;
+    }
     if (path === '/health') return sendJson(res, 200, sources.health());
     if (path === '/api/rooms') return sendJson(res, 200, sources.rooms());
     if (path === '/ws') return sendJson(res, 426, { error: 'this endpoint speaks WebSocket; see docs/protocol.md' });

@@ -51,6 +51,8 @@ export class Session implements Recipient {
   #written = 0;
   #queuedAtBeat = 0;
   #writtenAtBeat = 0;
+  /** Reasons the socket is not being read now (the binary budget, an upload's disk writes): see pauseReading. */
+  #readPauses = 0;
   /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
   helloTimer: NodeJS.Timeout | undefined;
   /** When the connection opened (host clock, ms), and its traffic so far: the operator's view reads these. */
@@ -158,6 +160,25 @@ export class Session implements Recipient {
   drop(reason: string): void {
     this.#onDrop(this, reason);
     this.ws.terminate();
+  }
+
+  /**
+   * Stop reading this connection's socket until every pauseReading has its resumeReading, so a
+   * sender faster than the host can take is held back by TCP flow control, not by host memory.
+   * Frames already received are still delivered.
+   */
+  pauseReading(): void {
+    if (this.#readPauses++ === 0) this.ws.pause();
+  }
+
+  resumeReading(): void {
+    if (this.#readPauses > 0 && --this.#readPauses === 0 && this.open) this.ws.resume();
+  }
+
+  /** pauseReading for `ms`. */
+  pauseReadingFor(ms: number): void {
+    this.pauseReading();
+    setTimeout(() => this.resumeReading(), ms).unref();
   }
 
   /** Bytes written to it since it opened. */

@@ -11,4 +11,5 @@ export {
   type SearchResult,
 } from './message-store.ts';
 export { searchWords, toFtsQuery } from './message-search.ts';
+export { FileRecords, type FileRecord, type FileRecordState, type NewFileRecord } from './file-records.ts';
 export { ModerationStore, type BanRecord, type MuteRecord } from './moderation-store.ts';

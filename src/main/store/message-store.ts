@@ -213,9 +213,17 @@ export class MessageStore {
     return this.#db.prepare('SELECT 1 FROM revoked_join_tokens WHERE digest = ?').get(digest) !== undefined;
   }
 
-  /** Set (or with null, remove) the room's SCRAM verifier; the scrypt hash of older versions goes either way. */
-  setRoomVerifier(roomId: number, verifier: string | null): void {
-    this.#db.prepare('UPDATE rooms SET scram_verifier = ?, password_hash = NULL WHERE id = ?').run(verifier, roomId);
+  /**
+   * Replace a stored message's body: for facts that arrive after the message (a file's checked
+   * hash). Its seq, text and author never change; members who already hold it hear of the change by
+   * other frames.
+   */
+  amendBody(roomId: number, seq: number, body: unknown): void {
+    this.#db.prepare('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?').run(JSON.stringify(body), roomId, seq);
+  }
+
+  setPasswordHash(roomId: number, hash: string | null): void {
+    this.#db.prepare('UPDATE rooms SET password_hash = ? WHERE id = ?').run(hash, roomId);
   }
 
   /** Sequence number of the room's newest message, 0 when it has none. */

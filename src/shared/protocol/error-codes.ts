@@ -31,10 +31,18 @@ export const ERROR_CODES = {
   feed_not_found: 'No feed of that name in the room.',
   feed_input_denied: "This connection may not type into that feed (see the feed's `stdin` and `canWrite`).",
   feed_not_running: "The feed's process is not running, so there is no standard input to write to.",
-  banned:
-    'This device or address is banned from the host; `retryAfterMs` says when the ban ends (absent: until lifted).',
-  muted:
-    'The operator muted this device in that room; nothing was stored. Wait `retryAfterMs` (absent: until unmuted).',
+  banned: 'This device or address is banned from the host; `retryAfterMs` says when the ban ends (absent: until lifted).',
+  muted: 'The operator muted this device in that room; nothing was stored. Wait `retryAfterMs` (absent: until unmuted).',
+  file_too_large: 'The offered file is larger than `maxFileBytes`.',
+  quota_exceeded: "The host's disk quota for files has no room for this file; `message` says how much is left.",
+  storage_full: "The host's disk is full: the upload keeps what it stored and can resume later.",
+  file_not_found: 'No file of that id in a room this connection has joined.',
+  not_uploader: 'Only the device that offered a file may send its bytes, end or cancel it.',
+  upload_offset: "A chunk's offset is not the byte the host expects; send `upload` again to learn it.",
+  upload_closed: 'The upload is already complete, failed or cancelled.',
+  upload_incomplete: '`upload-end` came before all the bytes the `upload` announced.',
+  hash_mismatch: "The bytes the host received do not have the sender's SHA-256; the file failed.",
+  too_many_uploads: 'This connection, or the host, has as many uploads in progress as it allows.',
   storage_failed: 'The host could not store the message; it was not sent. Retry with the same `id`.',
   internal: 'The host hit an unexpected error handling this frame.',
 } as const;

@@ -16,8 +16,12 @@ export const DEFAULT_LIMITS = {
   textBytesPerSecond: 256 * 1024,
   /** Bytes of text frames a connection may send in a burst (at least `maxFrameBytes`). */
   textBytesBurst: 1024 * 1024,
-  /** Bytes of binary frames a connection may send per second on average. */
-  binaryBytesPerSecond: 64 * 1024 * 1024,
+  /**
+   * Bytes of binary frames a connection may send per second on average; past it, its socket goes
+   * unread for a while. 1 GiB/s: more than a 10 GbE link carries, so on a LAN an upload is never
+   * slowed by it, while a sender on loopback cannot keep the host busy with nothing but its bytes.
+   */
+  binaryBytesPerSecond: 1024 * 1024 * 1024,
   /** Bytes of binary frames a connection may send in a burst. */
   binaryBytesBurst: 16 * 1024 * 1024,
   /** What a binary frame costs at least, in bytes of the binary budget, so tiny frames are not free. */
@@ -63,6 +67,16 @@ export const DEFAULT_LIMITS = {
   hostSearchMsPerSecond: 200,
   /** Time all searches together may take in a burst, in ms. */
   hostSearchMsBurst: 400,
+  /** Largest file one `upload` may offer, in bytes (2 GiB). */
+  maxFileBytes: 2 * 1024 * 1024 * 1024,
+  /** Bytes all files on the host may take together, complete ones and those still uploading (20 GiB). */
+  fileQuotaBytes: 20 * 1024 * 1024 * 1024,
+  /** An upload that receives nothing for this long (ms) fails as stalled, and its partial file is deleted. */
+  uploadIdleTimeoutMs: 60 * 60 * 1000,
+  /** Uploads one connection may have in progress at once. */
+  maxUploadsPerConnection: 4,
+  /** Uploads the host has in progress at once, over every connection. */
+  maxUploads: 64,
   /** Messages written in one storage transaction at most (group commit). */
   maxCommitBatch: 1000,
   /** First wait after a wrong room password, in ms; doubles with each further wrong try. */

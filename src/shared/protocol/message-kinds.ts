@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { feedBody, MAX_FEED_TEXT_LENGTH } from './feed-frames.ts';
+import { fileBody } from './file-frames.ts';
 import { chatText, messageText, utf16String } from './fields.ts';
 import { MAX_MODERATION_TEXT_LENGTH, moderationBody } from './moderation-body.ts';
 
@@ -28,6 +29,8 @@ export const messageKindSchemas = {
   }),
   /** A batch of a feed's lines (command output, a member's stdin line, host metrics); `text` is them without colour codes. */
   feed: z.object({ kind: z.literal('feed'), text: utf16String(1, MAX_FEED_TEXT_LENGTH), body: feedBody }),
+  /** A file a member sent; `text` is its name and size. Its bytes are at `/files/<body.file>` once complete. */
+  file: z.object({ kind: z.literal('file'), text: utf16String(1, 300), body: fileBody }),
   /** The record of an operator's kick, ban, mute or their lifting; `text` says it in a sentence. */
   moderation: z.object({
     kind: z.literal('moderation'),

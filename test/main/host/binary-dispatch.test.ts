@@ -14,6 +14,8 @@ let h: Host;
 afterEach(async () => h?.stop());
 
 const id = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+/** A type byte no host feature uses (0x01 is the files service's), for handlers these tests register. */
+const TEST_TYPE = 0x42;
 const frame = (type: number, payload: Uint8Array, offset = 0) =>
   Buffer.from(encodeBinaryFrame({ type, id, offset, payload }));
 
@@ -21,7 +23,7 @@ describe('binary frames: dispatch by type byte', () => {
   it('hands a registered type its header fields and the payload byte for byte', async () => {
     h = await startHost();
     const seen: { type: number; id: string; offset: number; payload: number[]; member: string }[] = [];
-    h.host.handleBinary(BINARY_TYPES.fileChunk, (_ctx, session, f: BinaryFrame) => {
+    h.host.handleBinary(TEST_TYPE, (_ctx, session, f: BinaryFrame) => {
       seen.push({
         type: f.type,
         id: binaryIdHex(f.id),
@@ -33,9 +35,11 @@ describe('binary frames: dispatch by type byte', () => {
     });
     const c = await h.client('ann');
     const payload = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
-    c.sendRaw(frame(BINARY_TYPES.fileChunk, payload, 4096), true);
+    c.sendRaw(frame(TEST_TYPE, payload, 4096), true);
     expect(await c.next('pong')).toMatchObject({ t: 4096 });
-    expect(seen).toEqual([{ type: 1, id: binaryIdHex(id), offset: 4096, payload: [...payload], member: 'ann' }]);
+    expect(seen).toEqual([
+      { type: TEST_TYPE, id: binaryIdHex(id), offset: 4096, payload: [...payload], member: 'ann' },
+    ]);
   });
 
   it('answers a type with no handler with binary_unsupported, naming the type and the id, and stays open', async () => {
@@ -81,13 +85,13 @@ describe('frame sizes at their edges', () => {
   it('takes a binary frame of exactly header + maxChunkBytes; one byte more closes with 1009', async () => {
     h = await startHost({ limits: { maxChunkBytes: 1000, maxFrameBytes: 512 } });
     let got = 0;
-    h.host.handleBinary(1, (_ctx, _s, f) => void (got = f.payload.length));
+    h.host.handleBinary(TEST_TYPE, (_ctx, _s, f) => void (got = f.payload.length));
     const c = await h.client();
-    c.sendRaw(frame(1, new Uint8Array(1000)), true);
+    c.sendRaw(frame(TEST_TYPE, new Uint8Array(1000)), true);
     c.send({ type: 'ping', t: 1 });
     await c.next('pong');
     expect(got).toBe(1000);
-    c.sendRaw(frame(1, new Uint8Array(1001)), true);
+    c.sendRaw(frame(TEST_TYPE, new Uint8Array(1001)), true);
     expect((await c.closed).code).toBe(1009);
   });
 
@@ -108,23 +112,24 @@ describe('frame sizes at their edges', () => {
 });
 
 describe('byte budgets', () => {
-  it('refuses a binary frame past the byte budget with rate_limited, before any handler runs', async () => {
+  it('past the byte budget, still handles binary frames but stops reading the sender until it is paid for', async () => {
     const now = 10_000;
     h = await startHost({
       clock: () => now,
       limits: { binaryBytesPerSecond: 10_000, binaryBytesBurst: 10_000, binaryFrameMinCost: 1, maxChunkBytes: 8192 },
     });
-    let handled = 0;
-    h.host.handleBinary(1, () => void handled++);
+    const handledAt: number[] = [];
+    h.host.handleBinary(TEST_TYPE, () => void handledAt.push(performance.now()));
     const c = await h.client();
-    // 10 000 bytes of burst: one 5000-byte frame and one 4975-byte frame (header included) fit.
-    c.sendRaw(frame(1, new Uint8Array(5000 - BINARY_HEADER_BYTES)), true);
-    c.sendRaw(frame(1, new Uint8Array(5000 - BINARY_HEADER_BYTES)), true);
-    c.sendRaw(frame(1, new Uint8Array(1)), true);
-    const error = await c.next('error');
-    expect(error).toMatchObject({ code: 'rate_limited' });
-    expect(error.retryAfterMs).toBeGreaterThan(0);
-    expect(handled).toBe(2);
+    // 10 000 bytes of burst: the first two 5000-byte frames use it up, the third goes 5000 into debt,
+    // which at 10 000 bytes/s is 500 ms of not reading this socket.
+    for (let i = 0; i < 3; i++) c.sendRaw(frame(TEST_TYPE, new Uint8Array(5000 - BINARY_HEADER_BYTES)), true);
+    await expect.poll(() => handledAt.length).toBe(3);
+    const sentAt = performance.now();
+    c.sendRaw(frame(TEST_TYPE, new Uint8Array(1)), true);
+    await expect.poll(() => handledAt.length, { timeout: 3000 }).toBe(4);
+    expect(handledAt[3]! - sentAt).toBeGreaterThan(300);
+    expect(c.all('error')).toEqual([]); // nothing refused: the sender was slowed down, not told to resend
   });
 
   it('charges tiny binary frames binaryFrameMinCost each', async () => {
@@ -132,12 +137,17 @@ describe('byte budgets', () => {
       clock: () => 10_000,
       limits: { binaryBytesPerSecond: 1000, binaryBytesBurst: 3000, binaryFrameMinCost: 1000 },
     });
-    let handled = 0;
-    h.host.handleBinary(1, () => void handled++);
+    h.host.handleBinary(TEST_TYPE, () => {});
     const c = await h.client();
-    for (let i = 0; i < 4; i++) c.sendRaw(frame(1, new Uint8Array(0)), true);
-    expect(await c.next('error')).toMatchObject({ code: 'rate_limited' });
-    expect(handled).toBe(3);
+    // Three empty frames cost the whole 3000-byte burst; a fourth goes 1000 into debt, a second unread.
+    const sentAt = performance.now();
+    for (let i = 0; i < 4; i++) c.sendRaw(frame(TEST_TYPE, new Uint8Array(0)), true);
+    // A ping in the same read may still be answered at once; the one after it waits out the debt.
+    c.send({ type: 'ping', t: 1 });
+    await c.next('pong');
+    c.send({ type: 'ping', t: 2 });
+    await c.next('pong', (p) => p.t === 2, 5000);
+    expect(performance.now() - sentAt).toBeGreaterThan(700);
   });
 
   it('charges text frames by bytes before decoding them', async () => {

@@ -278,6 +278,11 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     this.emit('message', room, message);
   }
 
+  /** Replace the body of the room's stored message `seq` (a file's hash, once checked). */
+  amendBody(room: Room, seq: number, body: Record<string, unknown>): void {
+    this.#store.amendBody(room.id, seq, body);
+  }
+
   /** The content as its kind's schema reads it; throws a ZodError naming the bad field. */
   check(content: MessageContent): MessageContent {
     return messageKindSchemas[content.kind].parse(content) as MessageContent;
