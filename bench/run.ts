@@ -39,6 +39,7 @@ const SCENARIOS: [string, (ctx: Context) => Promise<ScenarioReport>][] = [
   ['G', search],
   ['H', feeds],
   ['I', files],
+  ['J', tls],
 ];
 
 export function machine() {
