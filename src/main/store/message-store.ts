@@ -219,11 +219,14 @@ export class MessageStore {
    * other frames.
    */
   amendBody(roomId: number, seq: number, body: unknown): void {
-    this.#db.prepare('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?').run(JSON.stringify(body), roomId, seq);
+    this.#db
+      .prepare('UPDATE messages SET body = ? WHERE room_id = ? AND seq = ?')
+      .run(JSON.stringify(body), roomId, seq);
   }
 
-  setPasswordHash(roomId: number, hash: string | null): void {
-    this.#db.prepare('UPDATE rooms SET password_hash = ? WHERE id = ?').run(hash, roomId);
+  /** Set (or with null, remove) the room's SCRAM verifier; the scrypt hash of older versions goes either way. */
+  setRoomVerifier(roomId: number, verifier: string | null): void {
+    this.#db.prepare('UPDATE rooms SET scram_verifier = ?, password_hash = NULL WHERE id = ?').run(verifier, roomId);
   }
 
   /** Sequence number of the room's newest message, 0 when it has none. */

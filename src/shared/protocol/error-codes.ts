@@ -31,8 +31,10 @@ export const ERROR_CODES = {
   feed_not_found: 'No feed of that name in the room.',
   feed_input_denied: "This connection may not type into that feed (see the feed's `stdin` and `canWrite`).",
   feed_not_running: "The feed's process is not running, so there is no standard input to write to.",
-  banned: 'This device or address is banned from the host; `retryAfterMs` says when the ban ends (absent: until lifted).',
-  muted: 'The operator muted this device in that room; nothing was stored. Wait `retryAfterMs` (absent: until unmuted).',
+  banned:
+    'This device or address is banned from the host; `retryAfterMs` says when the ban ends (absent: until lifted).',
+  muted:
+    'The operator muted this device in that room; nothing was stored. Wait `retryAfterMs` (absent: until unmuted).',
   file_too_large: 'The offered file is larger than `maxFileBytes`.',
   quota_exceeded: "The host's disk quota for files has no room for this file; `message` says how much is left.",
   storage_full: "The host's disk is full: the upload keeps what it stored and can resume later.",

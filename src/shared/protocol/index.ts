@@ -6,6 +6,7 @@ export * from './close-codes.ts';
 export * from './message-kinds.ts';
 export * from './moderation-body.ts';
 export * from './feed-frames.ts';
+export * from './auth-frames.ts';
 export * from './file-frames.ts';
 export * from './client-frames.ts';
 export * from './host-frames.ts';
