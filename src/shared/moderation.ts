@@ -30,7 +30,7 @@ export const addressRange = z
   .max(64)
   .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'must be an IP address or a CIDR range such as 10.0.0.0/24');
 
-/** Traffic of one connection in one direction: totals since it opened, and rates over the last second or so. */
+/** Traffic of one connection in one direction: totals since the operator first looked at it, and rates over the last second or so. */
 export const trafficInfo = z.object({
   messages: z.int().min(0),
   bytes: z.int().min(0),

@@ -80,6 +80,8 @@ export class HostServer {
   readonly #echo: EchoEndpoint;
   readonly #gate: UpgradeGate;
   readonly #moderation: Moderation;
+  /** performance.now() when the last heartbeat's pings left: each pong's round trip is measured from it. */
+  #beatAt = 0;
   readonly #context: HostContext;
   readonly #startedAt: number;
   readonly #fingerprint: string | null;
@@ -140,6 +142,9 @@ export class HostServer {
       moderation: this.#moderation,
     };
     const sessionOf = (ws: WebSocket) => this.#sessions.get(ws)!;
+    // One time for every ping of a beat, not one per connection. A pong later than the next beat
+    // (over a heartbeat interval) would read short; such a peer is about to be dropped anyway.
+    const sinceBeat = () => performance.now() - this.#beatAt;
     const onFrame = (session: Session, data: RawData, isBinary: boolean) => this.#onFrame(session, data, isBinary);
     const closed = (session: Session) => this.#closed(session);
     this.#onSlow = (slow) =>
@@ -151,7 +156,7 @@ export class HostServer {
         onFrame(sessionOf(this), data, isBinary);
       },
       pong() {
-        sessionOf(this).ponged();
+        sessionOf(this).ponged(sinceBeat());
       },
       // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
       error(error) {
@@ -441,6 +446,7 @@ export class HostServer {
    */
   #beat(): void {
     this.#echo.beat();
+    this.#beatAt = performance.now();
     for (const session of this.#sessions.values()) {
       if (!session.alive) {
         session.ws.terminate();
@@ -451,7 +457,7 @@ export class HostServer {
         continue;
       }
       session.alive = false;
-      session.ping();
+      session.ws.ping();
     }
   }
 

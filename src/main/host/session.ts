@@ -5,6 +5,7 @@ import type { HostFrame } from '../../shared/protocol/index.ts';
 import { FrameBudget, type BudgetLimits } from './frame-budget.ts';
 import type { CorkScope } from './rooms/cork-scope.ts';
 import type { Recipient } from './rooms/room.ts';
+import type { TrafficCounts } from './moderation/traffic-rates.ts';
 import { stalled } from './stall.ts';
 import { encodeTextFrame } from './text-frame.ts';
 
@@ -55,15 +56,14 @@ export class Session implements Recipient {
   #readPauses = 0;
   /** Closes the connection if no `hello` arrives in time; cleared by `hello`. */
   helloTimer: NodeJS.Timeout | undefined;
-  /** When the connection opened (host clock, ms), and its traffic so far: the operator's view reads these. */
-  readonly connectedAt: number;
-  messagesIn = 0;
-  bytesIn = 0;
-  messagesOut = 0;
-  /** Round-trip time of the last heartbeat, in ms; -1 before the first pong. */
-  rttMs = -1;
-  /** performance.now() when the last heartbeat ping left; 0 when none is waiting. */
-  #pingAt = 0;
+  // What the operator's view reads (moderation/), kept small: every idle connection carries it.
+  // Whole numbers only, so V8 keeps them in the object instead of boxing a double for each.
+  /** When the connection opened, in whole seconds of the host clock. */
+  readonly #openedSec: number;
+  /** Round-trip time of the last heartbeat, in tenths of a ms; -1 before the first pong. */
+  #rttTenths = -1;
+  /** Its traffic, counted from when the operator first looked at it; undefined until then. */
+  traffic: TrafficCounts | undefined;
 
   constructor(
     ws: WebSocket,
@@ -83,7 +83,7 @@ export class Session implements Recipient {
     this.#cork = cork;
     this.#onSlow = onSlow;
     this.#onDrop = onDrop;
-    this.connectedAt = now;
+    this.#openedSec = Math.floor(now / 1000);
   }
 
   get open(): boolean {
@@ -140,7 +140,7 @@ export class Session implements Recipient {
     }
     this.#corkedBytes += frame.length;
     this.#written += frame.length;
-    this.messagesOut++;
+    if (this.traffic) this.traffic.messagesOut++;
     this.#socket.write(frame);
   }
 
@@ -186,24 +186,28 @@ export class Session implements Recipient {
     return this.#written;
   }
 
-  /** Count a frame that arrived. */
+  /** When it opened (host clock, ms, to the second). */
+  get connectedAt(): number {
+    return this.#openedSec * 1000;
+  }
+
+  /** Round-trip time of the last heartbeat in ms; -1 before the first pong. */
+  get rttMs(): number {
+    return this.#rttTenths < 0 ? -1 : this.#rttTenths / 10;
+  }
+
+  /** Count a frame that arrived (only while the operator watches). */
   received(bytes: number): void {
-    this.messagesIn++;
-    this.bytesIn += bytes;
+    const traffic = this.traffic;
+    if (!traffic) return;
+    traffic.messagesIn++;
+    traffic.bytesIn += bytes;
   }
 
-  /** Send the heartbeat ping, timing it. */
-  ping(): void {
-    this.#pingAt = performance.now();
-    this.ws.ping();
-  }
-
-  /** A pong arrived: the peer is alive, and the round trip of the last ping is known. */
-  ponged(): void {
+  /** A pong arrived `rttMs` after the heartbeat's pings left: the peer is alive, and that is its round trip. */
+  ponged(rttMs: number): void {
     this.alive = true;
-    if (this.#pingAt === 0) return;
-    this.rttMs = Math.round((performance.now() - this.#pingAt) * 10) / 10;
-    this.#pingAt = 0;
+    this.#rttTenths = Math.max(0, Math.round(rttMs * 10));
   }
 
   uncork(): void {

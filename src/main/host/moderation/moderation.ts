@@ -26,7 +26,7 @@ import type { BanRefusal, ModerationChecks } from './moderation-checks.ts';
 import { recordModeration } from './moderation-records.ts';
 import { refuseBanned } from './refusals.ts';
 import { MuteList, muteInfoOf } from './mute-list.ts';
-import { TrafficRates } from './traffic-rates.ts';
+import { readTraffic } from './traffic-rates.ts';
 
 /** An action that cannot be done as asked; `status` is what the admin API answers with. */
 export class ModerationError extends Error {
@@ -61,7 +61,6 @@ export class Moderation implements ModerationChecks {
   readonly #nick: string;
   readonly #bans: BanList;
   readonly #mutes: MuteList;
-  readonly #rates = new TrafficRates();
 
   constructor({ hub, store, sessions, clock, logger, operatorNick }: ModerationOptions) {
     this.#hub = hub;
@@ -98,10 +97,8 @@ export class Moderation implements ModerationChecks {
 
   view(): ModerationView {
     const now = this.#clock();
-    const live = new Set<string>();
     const connections = [];
     for (const s of this.#sessions()) {
-      live.add(s.id);
       connections.push({
         member: s.id,
         nick: s.nick,
@@ -112,10 +109,9 @@ export class Moderation implements ModerationChecks {
         greeted: s.greeted,
         rttMs: s.rttMs < 0 ? null : s.rttMs,
         bufferedAmount: s.queuedBytes,
-        ...this.#rates.read(s, now),
+        ...readTraffic(s, now),
       });
     }
-    this.#rates.prune(live);
     return {
       at: now,
       connections,
