@@ -5,6 +5,7 @@ import type { ScramJoins } from './auth/scram-join.ts';
 import type { RoomHub } from './rooms/room-hub.ts';
 import type { SearchBudget } from './search-budget.ts';
 import type { SearchQueue } from './search-queue.ts';
+import type { FileService } from '../files/index.ts';
 import type { ModerationChecks } from './moderation/index.ts';
 
 /** What frame handlers may use of the host: the hub and the services around it, no sockets or HTTP. */
@@ -20,6 +21,8 @@ export interface HostContext {
   readonly searchQueue: SearchQueue;
   readonly identity: { id: string; name: string };
   roomInfos(): RoomInfo[];
+  /** Uploads, downloads and file states (docs/protocol.md, "Files"). */
+  readonly files: FileService;
   /** Bans and mutes, for `hello`, `send` and `typing`. */
   readonly moderation: ModerationChecks;
 }

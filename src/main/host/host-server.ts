@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,13 +9,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   BINARY_HEADER_BYTES,
+  BINARY_TYPES,
   CLOSE_CODES,
   PROTOCOL_VERSION,
   TINCAN_SUBPROTOCOL,
   type AnnouncementLevel,
   type RoomInfo,
 } from '../../shared/protocol/index.ts';
-import { openDatabase, MessageStore, ModerationStore } from '../store/index.ts';
+import { FileRecords, openDatabase, MessageStore, ModerationStore } from '../store/index.ts';
+import { fileChunk, FileService, serveFile } from '../files/index.ts';
 import { fingerprintOf, hostIdOf } from '../tls/index.ts';
 import {
   DEFAULT_JOIN_TOKEN_TTL_MS,
@@ -82,6 +86,9 @@ export class HostServer {
   readonly #moderation: Moderation;
   /** performance.now() when the last heartbeat's pings left: each pong's round trip is measured from it. */
   #beatAt = 0;
+  readonly #files: FileService;
+  /** The folder of files of a host without a data folder, deleted when it closes. */
+  readonly #scratch: string | null;
   readonly #context: HostContext;
   readonly #startedAt: number;
   readonly #fingerprint: string | null;
@@ -118,6 +125,19 @@ export class HostServer {
     // One backoff for every way into a locked room: SCRAM, join tokens and tickets share its budget.
     const backoff = new PasswordBackoff(limits);
     const hostId = () => identity.id;
+    this.#scratch = o.dataDir ? null : mkdtempSync(join(tmpdir(), 'tincan-files-'));
+    this.#files = new FileService({
+      records: new FileRecords(db),
+      hub: this.#hub,
+      dir: join(o.dataDir ?? this.#scratch!, 'files'),
+      limits,
+      clock: o.clock,
+      logger: o.logger,
+      secret: Buffer.from(
+        this.#store.meta('file_key_secret', () => randomBytes(32).toString('base64')),
+        'base64',
+      ),
+    });
     this.#moderation = new Moderation({
       hub: this.#hub,
       store: new ModerationStore(db),
@@ -140,6 +160,7 @@ export class HostServer {
       identity,
       roomInfos: () => this.rooms(),
       moderation: this.#moderation,
+      files: this.#files,
     };
     const sessionOf = (ws: WebSocket) => this.#sessions.get(ws)!;
     // One time for every ping of a beat, not one per connection. A pong later than the next beat
@@ -167,6 +188,7 @@ export class HostServer {
       },
     };
     this.#dispatch = new FrameDispatch(this.#context);
+    this.#dispatch.handleBinary(BINARY_TYPES.fileChunk, fileChunk);
     this.#echo = new EchoEndpoint(limits, o.clock);
     this.#gate = new UpgradeGate(limits, {
       machineName: o.hostName,
@@ -197,6 +219,7 @@ export class HostServer {
         ...(this.#fingerprint ? { tls: { fingerprint: this.#fingerprint } } : {}),
       }),
       rooms: () => ({ host: identity, protocol: PROTOCOL_VERSION, rooms: this.rooms() }),
+      files: (req, res, path, query) => serveFile(this.#files, req, res, path, query),
     });
     const serverOptions = {
       headersTimeout: limits.headersTimeoutMs,
@@ -313,6 +336,11 @@ export class HostServer {
   /** The room hub: for services that post into rooms (feeds, files) and listen to joins and leaves. */
   get hub(): RoomHub {
     return this.#hub;
+  }
+
+  /** Files sent through the host: for the bench and diagnostics (quota used). */
+  get files(): FileService {
+    return this.#files;
   }
 
   /** Create a room (or update an existing one's password). The name follows the protocol's rules. */
@@ -486,8 +514,10 @@ export class HostServer {
     this.#echo.terminate();
     this.#http.closeAllConnections();
     await stopped;
+    await this.#files.close();
     this.#hub.flush();
     this.#store.close();
+    if (this.#scratch) rmSync(this.#scratch, { recursive: true, force: true });
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type HostFrameOf,
 } from '../../shared/protocol/index.ts';
 import { feedInput } from '../feeds/index.ts';
+import { fileTextHandlers } from '../files/index.ts';
 import { answerChallenge, sendChallenge } from './auth/scram-frames.ts';
 import type { HostContext } from './host-context.ts';
 import { refuseBanned, refusedAsMuted } from './moderation/refusals.ts';
@@ -60,6 +61,7 @@ const hello: Handler<'hello'> = (ctx, session, frame) => {
     limits: {
       maxFrameBytes: limits.maxFrameBytes,
       maxChunkBytes: limits.maxChunkBytes,
+      maxFileBytes: limits.maxFileBytes,
       ratePerSecond: limits.ratePerSecond,
       rateBurst: limits.rateBurst,
       textBytesPerSecond: limits.textBytesPerSecond,
@@ -126,7 +128,15 @@ function admit(
   const head = ctx.hub.head(room);
   ctx.hub.join(room, session); // tells the others; a rejoin changes nothing
   // The member list includes the joiner; presence that follows it is news.
-  session.send({ type: 'joined', ref: frame.ref, room: room.name, head, members: room.memberList(), ...joinedExtra });
+  session.send({
+    type: 'joined',
+    ref: frame.ref,
+    room: room.name,
+    head,
+    members: room.memberList(),
+    fileKey: ctx.files.keyFor(room),
+    ...joinedExtra,
+  });
   // hello.have speaks for the first join of a room only; later joins say `since` themselves.
   const since = frame.since ?? session.have?.[room.name];
   if (session.have) {
@@ -273,4 +283,8 @@ export const textHandlers: { [T in ClientFrameType]: Handler<T> } = {
   search,
   ping,
   'feed-input': (ctx, session, frame) => feedInput(ctx, session, frame), // late-bound: feeds import the host too
+  upload: (ctx, session, frame) => fileTextHandlers.upload(ctx, session, frame), // late-bound: files import the host too
+  'upload-end': (ctx, session, frame) => fileTextHandlers['upload-end'](ctx, session, frame),
+  'upload-cancel': (ctx, session, frame) => fileTextHandlers['upload-cancel'](ctx, session, frame),
+  'file-status': (ctx, session, frame) => fileTextHandlers['file-status'](ctx, session, frame),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authProofFrame, joinAuth, sessionTicket } from './auth-frames.ts';
 import { feedInputFrame } from './feed-frames.ts';
+import { fileStatusRequestFrame, uploadCancelFrame, uploadEndFrame, uploadFrame } from './file-frames.ts';
 import {
   chatText,
   clientMessageId,
@@ -125,6 +126,10 @@ export const clientFrameSchemas = {
   search: searchFrame,
   ping: pingFrame,
   'feed-input': feedInputFrame,
+  upload: uploadFrame,
+  'upload-end': uploadEndFrame,
+  'upload-cancel': uploadCancelFrame,
+  'file-status': fileStatusRequestFrame,
 } as const;
 
 export type ClientFrameType = keyof typeof clientFrameSchemas;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { challengeFrame, joinedAuthFields } from './auth-frames.ts';
 import { ERROR_CODE_LIST } from './error-codes.ts';
 import { feedFrame, skippedFrame } from './feed-frames.ts';
+import { fileStateFrame, fileStatusFrame, uploadReplyFrame } from './file-frames.ts';
 import { nickname, ref, roomName, seq, timestamp } from './fields.ts';
 import { messageSources } from './message-kinds.ts';
 
@@ -70,6 +71,8 @@ export const welcomeFrame = z.object({
     binaryBytesPerSecond: z.number().optional(),
     historyPageSize: z.int(),
     heartbeatIntervalMs: z.int(),
+    /** Largest file an `upload` may offer, in bytes. Absent from hosts before files. */
+    maxFileBytes: z.int().optional(),
   }),
   rooms: z.array(roomInfo),
   time: timestamp,
@@ -83,6 +86,8 @@ export const joinedFrame = z.object({
   room: roomName,
   head: seq,
   members: z.array(member),
+  /** The key of this room's file URLs (`/files/<file>?key=…`). Absent from hosts before files. */
+  fileKey: z.string().optional(),
   ...joinedAuthFields,
 });
 
@@ -180,6 +185,9 @@ export const hostFrameSchemas = {
   pong: pongFrame,
   feed: feedFrame,
   skipped: skippedFrame,
+  upload: uploadReplyFrame,
+  'file-state': fileStateFrame,
+  'file-status': fileStatusFrame,
 } as const;
 
 export type HostFrameType = keyof typeof hostFrameSchemas;
