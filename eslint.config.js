@@ -44,7 +44,19 @@ const forbid = {
 };
 
 /** Folders of src/main that are services (plus the headless composition root, cli/). */
-const services = ['host', 'store', 'feeds', 'tls', 'discovery', 'settings', 'host-control', 'discovery-control', 'cli'];
+const services = [
+  'host',
+  'store',
+  'feeds',
+  'files',
+  'downloads',
+  'tls',
+  'discovery',
+  'settings',
+  'host-control',
+  'discovery-control',
+  'cli',
+];
 
 /**
  * A service reaches another only through its public entry (`<service>/index.ts`), never its

@@ -12,6 +12,7 @@ import { registerIpcHandlers, sendIpcEvent, type IpcTrust } from './ipc.ts';
 import { rendererLocation } from './renderer-location.ts';
 import { pinCertificates } from './certificate-pinning.ts';
 import { PinStore } from './pins/index.ts';
+import { fileSavingFor } from './file-saving.ts';
 import { createIpcServices, ignoreOwnHost, startHostingOnLaunch } from './services.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { createMainWindow, hardenSession } from './window.ts';
@@ -70,9 +71,13 @@ const onPinsChanged = () => {
   reinstallPins();
   discovery.refresh();
 };
+// Host files saved through a dialog, their progress pushed to the windows.
+const fileSaving = fileSavingFor(trust.windows, (id, received, size) =>
+  sendIpcEvent(trust, 'onDownloadProgress', { id, received, size }),
+);
 registerIpcHandlers(
   ipcMain,
-  createIpcServices({ settings, host, discovery, windows: trust.windows, pins, onPinsChanged }),
+  createIpcServices({ settings, host, discovery, windows: trust.windows, pins, onPinsChanged, fileSaving }),
   trust,
 );
 

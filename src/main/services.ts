@@ -5,6 +5,7 @@ import type { DiscoveryService } from './discovery-control/discovery-service.ts'
 import { diagnosticsReport, lanInterfaces, type DiagnosticsReportOptions } from './discovery-control/reports.ts';
 import type { LanInterface } from './discovery/index.ts';
 import type { HostController } from './host-control/host-controller.ts';
+import { fileSavingFor, type FileSaving } from './file-saving.ts';
 import type { IpcServices } from './ipc.ts';
 import { moderationServices } from './moderation-services.ts';
 import { parseHostAddress } from '../shared/host-address.ts';
@@ -24,6 +25,8 @@ export interface ServiceDependencies {
   probe?: (hostname: string, port: number) => Promise<ProbeResult>;
   /** The app's windows now, for notifications. */
   windows: () => readonly BrowserWindow[];
+  /** Saving host files (dialog, download, show in folder). Default: one without progress events. */
+  fileSaving?: FileSaving;
   /** The machine's adapters now. Default `rankInterfaces`. */
   interfaces?: () => LanInterface[];
   /** How the diagnostics run (tests keep them on loopback). Default: every check, on the recommended adapters. */
@@ -52,6 +55,7 @@ export function createIpcServices({
   windows,
   interfaces,
   diagnostics,
+  fileSaving,
   pins,
   onPinsChanged,
   probe = probeCertificate,
@@ -113,6 +117,7 @@ export function createIpcServices({
     postAnnouncement: (announcement) => host.postAnnouncement(announcement),
     attachFeed: (feed) => host.attachFeed(feed),
     ...moderationServices(host),
+    ...(fileSaving ?? fileSavingFor(windows)),
     async probeHost({ address }) {
       const { hostname, port } = parseHostAddress(address)!; // the schema checked it parses
       const found = await probe(hostname, port);

@@ -20,6 +20,9 @@ export const IPC_CHANNEL_NAMES = {
   createInvite: 'host:create-invite',
   postAnnouncement: 'host:post-announcement',
   attachFeed: 'host:attach-feed',
+  saveFile: 'files:save',
+  cancelDownload: 'files:cancel-download',
+  showInFolder: 'files:show-in-folder',
   getModeration: 'host:moderation',
   kickMember: 'host:kick',
   banMember: 'host:ban',
@@ -34,5 +37,6 @@ export const IPC_CHANNEL_NAMES = {
 export const IPC_EVENT_NAMES = {
   onHostStatus: 'host:status-changed',
   onDiscoveredHosts: 'discovery:hosts-changed',
+  onDownloadProgress: 'files:download-progress',
   onCertificateRefused: 'pins:certificate-refused',
 } as const;

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { parseHostAddress } from './host-address.ts';
 import { IPC_CHANNEL_NAMES as C, IPC_EVENT_NAMES as E } from './ipc-channels.ts';
 import {
+  cancelDownloadRequest,
+  downloadProgress,
+  saveFileRequest,
+  saveFileResult,
+  showInFolderRequest,
+} from './ipc-files.ts';
+import {
   banRequest,
   kickRequest,
   moderationResult,
@@ -240,6 +247,10 @@ export const IPC_CHANNELS = {
   createInvite: { channel: C.createInvite, args: z.tuple([z.object({ room: roomName })]), result: inviteLink },
   postAnnouncement: { channel: C.postAnnouncement, args: z.tuple([announcementRequest]), result: announcementResult },
   attachFeed: { channel: C.attachFeed, args: z.tuple([feedRequest]), result: feedResult },
+  // Saving host files (schemas in ipc-files.ts).
+  saveFile: { channel: C.saveFile, args: z.tuple([saveFileRequest]), result: saveFileResult },
+  cancelDownload: { channel: C.cancelDownload, args: z.tuple([cancelDownloadRequest]), result: z.void() },
+  showInFolder: { channel: C.showInFolder, args: z.tuple([showInFolderRequest]), result: z.void() },
   // The host panel's Connected table and its actions (schemas in moderation.ts).
   getModeration: { channel: C.getModeration, args: z.tuple([]), result: moderationView },
   kickMember: { channel: C.kickMember, args: z.tuple([kickRequest]), result: moderationResult },
@@ -255,6 +266,7 @@ export const IPC_CHANNELS = {
 export const IPC_EVENTS = {
   onHostStatus: { channel: E.onHostStatus, payload: hostStatus },
   onDiscoveredHosts: { channel: E.onDiscoveredHosts, payload: z.array(discoveredHost) },
+  onDownloadProgress: { channel: E.onDownloadProgress, payload: downloadProgress },
   onCertificateRefused: { channel: E.onCertificateRefused, payload: certificateRefused },
 } as const satisfies { [K in keyof typeof E]: { channel: (typeof E)[K]; payload: z.ZodType } };
 

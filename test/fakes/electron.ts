@@ -106,6 +106,15 @@ export class BrowserWindow extends EventEmitter {
 
 export const shell = {
   openExternal: vi.fn(async (_url: string) => {}),
+  showItemInFolder: vi.fn((_path: string) => {}),
+};
+
+type SaveDialogResult = { canceled: boolean; filePath?: string };
+
+export const dialog = {
+  /** What the next save dialog answers, as if the person chose it (default: closed without choosing). */
+  nextSave: { canceled: true } as SaveDialogResult,
+  showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<SaveDialogResult> => dialog.nextSave),
 };
 
 type HeadersListener = (
@@ -266,6 +275,9 @@ export const app = Object.assign(new EventEmitter(), {
 export function resetElectronFake(): void {
   BrowserWindow.instances.length = 0;
   shell.openExternal.mockClear();
+  shell.showItemInFolder.mockClear();
+  dialog.nextSave = { canceled: true };
+  dialog.showSaveDialog.mockClear();
   session.defaultSession = new FakeSession();
   contextBridge.exposed.clear();
   contextBridge.exposeInMainWorld.mockClear();
@@ -292,6 +304,7 @@ export default {
   app,
   BrowserWindow,
   contextBridge,
+  dialog,
   ipcMain,
   ipcRenderer,
   Notification,

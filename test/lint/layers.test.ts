@@ -15,6 +15,9 @@ describe('layer rules', () => {
     expect(await refused('src/main/host/probe.ts', "import '../ipc.ts';")).toHaveLength(1);
     expect(await refused('src/main/host/rooms/probe.ts', "import '../../index.ts';")).toHaveLength(1);
     expect(await refused('src/main/store/probe.ts', "import { app } from 'electron';")).toHaveLength(1);
+    expect(await refused('src/main/downloads/probe.ts', "import { dialog } from 'electron';")).toHaveLength(1);
+    expect(await refused('src/main/downloads/probe.ts', "import '../desktop.ts';")).toHaveLength(1);
+    expect(await refused('src/main/files/probe.ts', "import { shell } from 'electron';")).toHaveLength(1);
   });
 
   it('let a service reach another only through its index.ts, and its own files freely', async () => {

@@ -89,6 +89,10 @@ function fakeServices(): { [A in keyof IpcServices]: ReturnType<typeof vi.fn> } 
     liftMute: vi.fn(async () => moderated),
     probeHost: vi.fn(async () => ({ tls: false as const })),
     trustHost: vi.fn(async () => stored),
+    // Saving files runs for real in file-saving.test.ts.
+    saveFile: vi.fn(async () => ({ state: 'cancelled' as const })),
+    cancelDownload: vi.fn(() => undefined),
+    showInFolder: vi.fn(() => undefined),
   };
 }
 

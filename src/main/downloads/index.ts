@@ -1,0 +1,7 @@
+export {
+  DownloadCancelled,
+  DownloadService,
+  type DownloadRequest,
+  type DownloadServiceOptions,
+} from './download-service.ts';
+export { downloadToFile, partPathOf, type FileDownloadOptions, type FileDownloadOutcome } from './file-download.ts';
