@@ -3,22 +3,25 @@ import type { Session } from 'electron';
 /**
  * The Content-Security-Policy of every Tincan page: nothing is allowed unless listed here.
  *
- * - scripts only from the app itself (no inline script, no eval);
+ * - scripts only from the app itself (no inline script, no eval); `'wasm-unsafe-eval'` lets the page
+ *   compile WebAssembly (and nothing else): the streaming SHA-256 of file transfers is hash-wasm,
+ *   4–5× faster than plain JavaScript;
  * - inline styles are allowed because Svelte sets `style=` attributes on elements;
- * - images may also be `data:` and `blob:` URLs (pasted images, file previews);
- * - `connect-src` allows WebSocket (ws: and wss:, which the workbench connects to) and HTTP to any LAN
- *   host, because the client joins hosts by address.
+ * - images may also be `data:` and `blob:` URLs (pasted images, file previews), and come from any
+ *   host over http: or https: (images sent in a room are drawn from the host that has them);
+ * - `connect-src` allows WebSocket (ws: and wss:, which the workbench connects to) and HTTP(S) to any
+ *   LAN host, because the client joins hosts by address and downloads their files.
  *
  * `src/renderer/index.html` carries the same policy in a meta tag (a test keeps the two equal), so the
  * web build served to phone browsers is covered too.
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'none'"],
-  'script-src': ["'self'"],
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
+  'img-src': ["'self'", 'data:', 'blob:', 'http:', 'https:'],
   'font-src': ["'self'"],
-  'connect-src': ["'self'", 'ws:', 'wss:', 'http:'],
+  'connect-src': ["'self'", 'ws:', 'wss:', 'http:', 'https:'],
   // These two do not fall back to default-src, so they are spelled out.
   'base-uri': ["'none'"],
   'form-action': ["'none'"],

@@ -2,9 +2,12 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebFile } from './web-root.ts';
 
-/** Same policy as the desktop window: scripts only from this host, WebSockets to any LAN host. */
+/**
+ * Same policy as the desktop window: scripts only from this host (WebAssembly may compile: the
+ * file hashes are hash-wasm), WebSockets to any LAN host.
+ */
 export const WEB_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "font-src 'self'; connect-src 'self' ws: wss: http: https:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**

@@ -12,6 +12,8 @@ import { HostTrust, type KnownCertificate } from './net/host-trust.svelte.ts';
 import type { KeyValueStorage } from './net/outbox.ts';
 import type { AppSettings } from './settings/app-settings.svelte.ts';
 import { Workbench } from './workbench/workbench.svelte.ts';
+import { Downloads } from './files/downloads.svelte.ts';
+import { saverFor } from './files/saver-for.ts';
 
 export type View = { kind: 'home' } | { kind: 'room'; host: string; room: string } | { kind: 'workbench' };
 
@@ -43,6 +45,8 @@ export class AppState {
   readonly bridge: TincanBridge | undefined;
   /** Which hosts are joined over pinned wss://, and the trust questions that asks. */
   readonly trust: HostTrust;
+  /** Files being saved from any host (through the desktop app's dialog, or the browser). */
+  readonly downloads: Downloads;
   view = $state<View>({ kind: 'home' });
   hostStatus = $state.raw<HostStatus | null>(null);
   /** Unsent text per `host/room`, so switching rooms keeps what was being written. */
@@ -73,6 +77,7 @@ export class AppState {
       () => this.settings.value.pins,
       (saved) => (this.settings.value = saved),
     );
+    this.downloads = new Downloads(saverFor(options.bridge));
     this.#storage = options.storage;
     this.#notify = options.notify ?? (() => {});
     this.#languages = options.languages ?? [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import AnnouncementRow from '../../../../src/renderer/src/components/messages/AnnouncementRow.svelte';
 import FeedRow from '../../../../src/renderer/src/components/messages/FeedRow.svelte';
+import FileRow from '../../../../src/renderer/src/components/messages/FileRow.svelte';
 import ModerationRow from '../../../../src/renderer/src/components/messages/ModerationRow.svelte';
 import { messageRows, rowFor } from '../../../../src/renderer/src/components/messages/registry.ts';
 import TextRow from '../../../../src/renderer/src/components/messages/TextRow.svelte';
@@ -15,6 +16,7 @@ describe('message row registry', () => {
     expect(rowFor('text')).toBe(TextRow);
     expect(rowFor('announcement')).toBe(AnnouncementRow);
     expect(rowFor('feed')).toBe(FeedRow);
+    expect(rowFor('file')).toBe(FileRow);
     expect(rowFor('moderation')).toBe(ModerationRow);
   });
 });

@@ -3,6 +3,7 @@ import type { MessageKind } from '../../../../shared/protocol/index.ts';
 import AnnouncementRow from './AnnouncementRow.svelte';
 import FeedRow from './FeedRow.svelte';
 import ModerationRow from './ModerationRow.svelte';
+import FileRow from './FileRow.svelte';
 import type { RowProps } from './row-env.ts';
 import TextRow from './TextRow.svelte';
 
@@ -16,6 +17,7 @@ export const messageRows: { [K in MessageKind]?: Component<RowProps<K>> } = {
   announcement: AnnouncementRow,
   feed: FeedRow,
   moderation: ModerationRow,
+  file: FileRow,
 };
 
 /** The row component for `kind`, typed for its content; undefined when this renderer has none yet. */

@@ -1,5 +1,19 @@
 import type { MessageContentOf, MessageKind, StoredMessage } from '../../../../shared/protocol/index.ts';
+import type { Downloads } from '../../lib/files/downloads.svelte.ts';
+import type { FileTransfers } from '../../lib/files/file-transfers.svelte.ts';
 import type { Locale, LocaleCode } from '../../lib/i18n/locale.svelte.ts';
+
+/** What a `file` row needs: the host's transfers, this window's downloads, and the lightbox. */
+export interface FileRowEnv {
+  transfers: FileTransfers;
+  downloads: Downloads;
+  room: string;
+  /** Prefix of this host's download keys. */
+  hostKey: string;
+  /** The desktop app saves through a dialog ("Save…"); a browser downloads. */
+  desktop: boolean;
+  onOpenImage: (image: { src: string; name: string; width?: number | undefined; height?: number | undefined }) => void;
+}
 
 /** What every row needs from around it, in one object so the list passes it once. */
 export interface RowEnv {
@@ -10,6 +24,8 @@ export interface RowEnv {
   onOpenLink: (href: string) => void;
   /** A search query to highlight in the text, if any. */
   highlight?: string | undefined;
+  /** Files of the room (absent where rows are shown without their room, e.g. search results). */
+  files?: FileRowEnv | undefined;
 }
 
 /** Props of the row component for messages of kind `K`. */

@@ -27,6 +27,8 @@ export interface FrameNote {
   logText?: string;
   kind?: string;
   heartbeat?: boolean;
+  /** What the timeline keeps of binary data in its place (a file chunk's header, not its payload). */
+  logBytes?: Uint8Array;
 }
 
 export type Outgoing = string | ArrayBuffer | ArrayBufferView | Blob;
@@ -227,10 +229,16 @@ export class Connection {
       const entry = this.timeline.add({ ...common, type: 'binary', size: data.size });
       void data.arrayBuffer().then((buffer) => this.timeline.update(entry, { bytes: new Uint8Array(buffer) }));
     } else {
-      this.timeline.add({ ...common, type: 'binary', bytes: asBytes(data).slice() });
+      const bytes = asBytes(data);
+      this.timeline.add({ ...common, type: 'binary', bytes: note.logBytes ?? bytes.slice(), size: bytes.byteLength });
     }
     this.#sampleBuffer();
     return true;
+  }
+
+  /** The socket's bufferedAmount this instant (`bufferedAmount` is a sample, refreshed every 100 ms). */
+  get queuedBytes(): number {
+    return this.#ws?.bufferedAmount ?? 0;
   }
 
   /** Read bufferedAmount now, and keep reading while data waits to go out. */

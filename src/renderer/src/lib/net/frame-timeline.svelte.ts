@@ -111,6 +111,8 @@ export class FrameTimeline {
     }
     if (bytes !== undefined) {
       size ??= bytes.byteLength;
+      // A sender may log less than it sent (a file chunk's header): that is cut too.
+      truncated = size > bytes.byteLength;
       if (bytes.byteLength > this.maxKeptBytes) {
         bytes = bytes.slice(0, this.maxKeptBytes);
         truncated = true;

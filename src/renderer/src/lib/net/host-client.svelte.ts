@@ -12,10 +12,12 @@ import {
   type RoomInfo,
   type StoredMessage,
 } from '../../../../shared/protocol/index.ts';
+import { BINARY_HEADER_BYTES } from '../../../../shared/protocol/binary-frames.ts';
 import { TokenBucket } from '../../../../shared/token-bucket.ts';
 import { isMine } from '../chat/message-origin.ts';
 import { RoomState } from '../chat/room-state.svelte.ts';
 import { FeedStates } from '../feeds/feed-states.svelte.ts';
+import { FileTransfers } from '../files/file-transfers.svelte.ts';
 import { newClientId } from './client-id.ts';
 import { Connection, type CloseInfo as SocketClose } from './connection.svelte.ts';
 import type { FrameTimeline, TimelineEntry } from './frame-timeline.svelte.ts';
@@ -131,6 +133,8 @@ export class HostClient {
   announcements = $state.raw<Announcement[]>([]);
   /** Each room's feeds (state, stdin rights) and what this client missed of them. */
   readonly feeds = new FeedStates();
+  /** Our uploads, every file's transfer state and each room's file key. */
+  readonly files: FileTransfers;
   /** Bumped when the outbox changes. */
   outboxVersion = $state(0);
 
@@ -177,6 +181,15 @@ export class HostClient {
       onMessage: (data, entry) => this.#receive(data, entry),
       onClose: (info) => this.#closed(info),
       minReconnectDelay: (info) => (info.code === 4029 ? RATE_CLOSE_DELAY_MS : 0),
+    });
+    this.files = new FileTransfers({
+      request: (frame) => this.#request(frame),
+      sendBinary: (bytes) =>
+        this.#conn.send(bytes, { kind: 'fileChunk', logBytes: bytes.slice(0, BINARY_HEADER_BYTES) }),
+      bufferedAmount: () => this.#conn.queuedBytes,
+      joined: (room) => this.connected && (this.rooms.get(room)?.joined ?? false),
+      now: this.#now,
+      httpBase: webSocketUrl(options.address, options.secure).replace(/^ws/, 'http').replace(/\/ws$/, ''),
     });
   }
 
@@ -302,6 +315,7 @@ export class HostClient {
     }
     this.#outbox.requeueSending();
     this.outboxVersion++;
+    this.files.disconnected();
     if (this.notTincan) return false;
     if (closeIsFinal(code)) {
       this.gaveUp = true;
@@ -483,6 +497,12 @@ export class HostClient {
         return this.feeds.update(frame);
       case 'skipped':
         return this.feeds.skipped(frame);
+      case 'upload':
+        return this.files.reply(frame);
+      case 'file-state':
+        return this.files.fileState(frame);
+      case 'file-status':
+        return this.files.fileStatus(frame);
       case 'pong':
         this.#awaitingPongSince = null;
         this.rttMs = Math.max(0, performance.now() - frame.t);
@@ -502,6 +522,7 @@ export class HostClient {
     this.myMember = frame.member;
     this.availableRooms = frame.rooms;
     this.lastError = null;
+    this.files.welcome(frame.limits);
     clearTimeout(this.#stableTimer);
     this.#stableTimer = setTimeout(() => (this.#conn.attempt = 0), STABLE_MS);
     // Leave headroom below the host's limit for pings.
@@ -525,6 +546,7 @@ export class HostClient {
     if (room.contiguousUpTo !== undefined && frame.head < room.contiguousUpTo) room.reset();
     const first = room.contiguousUpTo === undefined;
     room.markJoined(frame.head, frame.members);
+    this.files.joined(frame);
     // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
     if (first && frame.head > 0) {
       room.loadingOlder = true;
@@ -547,6 +569,7 @@ export class HostClient {
     if (!room) return;
     const { type: _type, room: _room, ...message } = frame;
     const fresh = room.insert([message]);
+    this.files.seen(room.name, fresh);
     if (isMine(message, this.myDevice)) {
       if (this.#outbox.acknowledge(message.id)) this.outboxVersion++;
       return;
@@ -558,6 +581,7 @@ export class HostClient {
     const room = this.rooms.get(frame.room);
     if (!room) return;
     room.insert(frame.messages);
+    this.files.seen(room.name, frame.messages);
     const request = this.#pending.take(frame.ref)?.request;
     if (request?.kind === 'page') return request.settle(true);
     if (request?.kind === 'older' || request?.kind === 'newest') {
@@ -577,6 +601,7 @@ export class HostClient {
 
   #error(frame: HostFrameOf<'error'>): void {
     if (this.feeds.settle(frame.id, frame.code)) return;
+    if (this.files.error(frame)) return;
     this.lastError = frame.code;
     const record = this.#pending.take(frame.ref);
     const request = record?.request;

@@ -1,0 +1,47 @@
+import { formatBytes } from '../../../../shared/protocol/index.ts';
+import { errorKey, type Locale } from '../i18n/locale.svelte.ts';
+import type { Upload } from './upload.svelte.ts';
+
+type T = Locale['t'];
+
+/** Why a transfer failed, in the UI's words: a file-state failure reason or a protocol error code. */
+export function failureWords(t: T, reason: string | null | undefined): string {
+  if (reason === 'hash_mismatch' || reason === 'stalled' || reason === 'lost') return t(`files.failure.${reason}`);
+  return t(errorKey(reason ?? 'internal'));
+}
+
+/** A percentage for people: 0–100, never 100 before the end. */
+export function percentOf(done: number, total: number): number {
+  if (total <= 0) return 100;
+  const percent = Math.floor((done / total) * 100);
+  return done < total ? Math.min(99, percent) : 100;
+}
+
+/** "42% · 3.1 MiB of 7.4 MiB". */
+export function progressWords(t: T, done: number, total: number): string {
+  return t('files.progress', { percent: percentOf(done, total), done: formatBytes(done), total: formatBytes(total) });
+}
+
+/** What our upload is doing now, in one line. */
+export function uploadWords(t: T, upload: Upload): string {
+  switch (upload.phase) {
+    case 'offering':
+      return t('files.phase.offering');
+    case 'hashing':
+      return t('files.phase.hashing', { percent: percentOf(upload.hashed, upload.size) });
+    case 'sending':
+      return t('files.phase.sending');
+    case 'verifying':
+      return t('files.phase.verifying');
+    case 'waiting':
+      return t('files.phase.waiting');
+    case 'paused':
+      return t('files.phase.paused', { reason: failureWords(t, upload.error) });
+    case 'complete':
+      return t('files.state.complete');
+    case 'failed':
+      return t('files.state.failed', { reason: failureWords(t, upload.error) });
+    case 'cancelled':
+      return t('files.state.cancelled');
+  }
+}
