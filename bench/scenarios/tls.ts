@@ -109,6 +109,8 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
       flagged(row, num(row.metrics.perSecond)),
       flagged(row, ms(row.metrics.p50Ms)),
       row.variant === 'tls' && plain ? ratio(row.metrics.perSecond! / plain.metrics.perSecond!) : '',
+      flagged(row, num(row.metrics.perServerCpuSecond)),
+      row.variant === 'tls' && plain ? ratio(row.metrics.perServerCpuSecond! / plain.metrics.perServerCpuSecond!) : '',
       pct(row.metrics.serverCpu!),
       pct(row.loadgenCpuMax),
     ];
@@ -118,7 +120,20 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
     title: 'TLS: fan-out deliveries/s and durable acks/s, TLS on vs off',
     params,
     rows,
-    table: table(['case', 'port', 'per second', 'p50 ms', 'TLS ÷ plain', 'server CPU', 'load-gen CPU (max)'], out),
+    table: table(
+      [
+        'case',
+        'port',
+        'per second',
+        'p50 ms',
+        'TLS ÷ plain',
+        'per server CPU-s',
+        'TLS ÷ plain',
+        'server CPU',
+        'load-gen CPU (max)',
+      ],
+      out,
+    ),
     targets: cases.map((c) => target(rows, c.case)),
     status: 'done',
   };
@@ -127,7 +142,12 @@ export async function tls(ctx: Context): Promise<ScenarioReport> {
 /** One repetition's numbers: the rate (deliveries or acks per second), its latency and who used the CPU. */
 function measured(perSecond: number, result: RoomResult | AcksResult, end: ServerSample) {
   return {
-    metrics: { perSecond, p50Ms: result.latency.p50Ms, serverCpu: end.cpuShare },
+    metrics: {
+      perSecond,
+      perServerCpuSecond: perSecond / end.cpuShare,
+      p50Ms: result.latency.p50Ms,
+      serverCpu: end.cpuShare,
+    },
     loadgenCpu: result.cpu.own,
     interference: interference(result.cpu.cores, end.cpuShare, result.cpu.own),
     attempts: 1,
@@ -148,7 +168,8 @@ function target(rows: Row[], name: string): Target {
     display:
       value === null
         ? 'not measured (invalid run)'
-        : `${ratio(value)} (${num(tlsRow!.metrics.perSecond!)} vs ${num(plain!.metrics.perSecond!)}/s)`,
+        : `${ratio(value)} (${num(tlsRow!.metrics.perSecond!)} vs ${num(plain!.metrics.perSecond!)}/s; ` +
+          `per server CPU-second ${ratio(tlsRow!.metrics.perServerCpuSecond! / plain!.metrics.perServerCpuSecond!)})`,
     met: value === null ? null : value >= TLS_TARGET,
   };
 }
