@@ -35,6 +35,7 @@ const PRIMARY: Record<string, string> = {
   F: 'firstFrameMs',
   G: 'searchP50Ms',
   H: 'windowS',
+  I: 'mibPerSecond',
   J: 'perSecond',
 };
 
@@ -65,6 +66,7 @@ describe('npm run bench -- --quick', () => {
       'F. Renderer',
       'G. Search',
       'H. Feeds',
+      'I. Files',
       'J. TLS',
     ]) {
       expect(stdout).toContain(heading);
@@ -75,7 +77,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.quick).toBe(true);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J']);
+    expect(Object.keys(report.scenarios).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J']);
 
     for (const [id, primary] of Object.entries(PRIMARY)) {
       const scenario = report.scenarios[id]!;
@@ -99,12 +101,19 @@ describe('npm run bench -- --quick', () => {
       'ws-naive',
       'socketio',
     ]);
+    // Files: the relay, then Tincan without and with hashing, then the memory run.
+    expect(report.scenarios.I!.rows.map((r) => r.variant)).toEqual([
+      'ws-relay',
+      'tincan',
+      'tincan-sha256',
+      'tincan-memory',
+    ]);
     // TLS: each case against the same host without TLS.
     expect(report.scenarios.J!.rows.map((r) => r.variant)).toEqual(['plain', 'tls', 'plain', 'tls']);
     // The renderer: Tincan's virtualized list against a plain {#each}.
     expect(report.scenarios.F!.rows.map((r) => r.variant)).toEqual(['tincan', 'plain-each']);
     expect(new Set(report.targets.map((t) => t.scenario))).toEqual(
-      new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J']),
+      new Set(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J']),
     );
   });
 });

@@ -130,6 +130,13 @@ describe('host frame schemas', () => {
       },
     },
     { type: 'skipped', room: 'ops', feed: 'tail', lines: 10, from: 2, to: 3 },
+    { type: 'upload', room: 'general', id: 'u1', file: 'ab'.repeat(16), seq: 4, offset: 0, resumed: false },
+    { type: 'file-state', room: 'general', file: 'ab'.repeat(16), state: 'uploading', received: 10, size: 20 },
+    {
+      type: 'file-status',
+      room: 'general',
+      files: [{ file: 'ab'.repeat(16), state: 'complete', received: 1, size: 1, sha256: 'c'.repeat(64) }],
+    },
   ];
 
   it('covers every host frame type with a valid example', () => {
@@ -162,7 +169,7 @@ describe('host frame schemas', () => {
 
   it('documents every error code', () => {
     for (const text of Object.values(ERROR_CODES)) expect(text.length).toBeGreaterThan(10);
-    expect(Object.keys(clientFrameSchemas)).toHaveLength(12);
+    expect(Object.keys(clientFrameSchemas)).toHaveLength(16);
   });
 });
 
