@@ -180,6 +180,33 @@ describe('file uploads from the renderer, against a real host', () => {
     expect(upload.phase).toBe('cancelled');
   });
 
+  it('sends many files two at a time, the rest queued, each started when one finishes', async () => {
+    const server = await host();
+    const ann = await joined(server.port, 'ann');
+    const files = Array.from({ length: 6 }, () => new Uint8Array(randomBytes(400_000)));
+    const uploads = files.map((bytes, i) => offer(ann, bytes, `f${i}.bin`));
+    expect(uploads.map((u) => u.phase)).toEqual(['offering', 'offering', 'queued', 'queued', 'queued', 'queued']);
+    await until(() => uploads.every((u) => u.phase === 'complete'), 'all complete', 30_000);
+    for (const [i, upload] of uploads.entries())
+      expect(ann.files.states.get(upload.fileId!)?.sha256).toBe(sha256(files[i]!));
+  });
+
+  it('queues an upload the host refused with too_many_uploads and offers it again when one finishes', async () => {
+    const server = await host({
+      limits: { maxUploadsPerConnection: 1, binaryBytesPerSecond: 4 * 1024 * 1024, binaryBytesBurst: 512 * 1024 },
+    });
+    const ann = await joined(server.port, 'ann');
+    const first = offer(ann, new Uint8Array(randomBytes(4 * 1024 * 1024)));
+    // (Offered together, the host may admit both: it checks its count before the first is counted.)
+    await until(() => first.seq !== null, 'the host counts the first');
+    const second = offer(ann, new Uint8Array(randomBytes(1000)));
+    await until(() => first.phase === 'complete' && second.phase === 'complete', 'both complete', 20_000);
+    const refusals = ann.frames().filter((f) => f.direction === 'in' && f.text?.includes('"too_many_uploads"'));
+    expect(refusals).toHaveLength(1);
+    expect(JSON.parse(refusals[0]!.text!)).toMatchObject({ code: 'too_many_uploads', id: second.id });
+    expect(second.error).toBeNull();
+  });
+
   it('after a reload mid-upload the same device can still cancel the upload it can no longer send', async () => {
     const server = await host({ limits: { binaryBytesPerSecond: 2 * 1024 * 1024, binaryBytesBurst: 256 * 1024 } });
     const ann = await joined(server.port, 'ann');

@@ -31,10 +31,18 @@ export type OfferResult = { ok: true; upload: Upload } | { ok: false; reason: 't
 
 /** Chunk size when a host does not say (its default). */
 const DEFAULT_CHUNK_BYTES = 256 * 1024;
+/**
+ * Uploads this client runs at once per host; the rest queue. One socket carries them all, so more
+ * in parallel is not faster, and a host takes only a few per connection (maxUploadsPerConnection).
+ */
+export const MAX_ACTIVE_UPLOADS = 2;
+/** After the host said too_many_uploads (its limit over every connection), ask again this much later, ms. */
+const QUEUE_RETRY_MS = 5000;
+const ACTIVE: readonly string[] = ['offering', 'hashing', 'sending', 'verifying'];
 /** Upload errors after which offering the same id again is worth it (the host keeps what it stored). */
 const RESUMABLE = new Set(['upload_offset', 'upload_incomplete', 'not_joined']);
 /** Upload errors that leave the upload waiting for the person to retry. */
-const PAUSING = new Set(['storage_full', 'too_many_uploads', 'quota_exceeded', 'internal', 'storage_failed']);
+const PAUSING = new Set(['storage_full', 'quota_exceeded', 'internal', 'storage_failed']);
 
 /** The MIME type a Blob says it is, as the protocol spells one (lower case, no parameters), else the default. */
 export function mimeOf(blob: Blob): string {
@@ -124,7 +132,8 @@ export class FileTransfers {
     upload.rate = 0;
     if (upload.fileId !== null) this.#send(upload, { type: 'upload-cancel', file: upload.fileId });
     // Never offered: nothing to tell the host. Offered and not answered: the reply cancels it.
-    else if (before === 'waiting' || before === 'paused') this.uploads.delete(upload.id);
+    else if (before === 'waiting' || before === 'queued' || before === 'paused') this.uploads.delete(upload.id);
+    this.#next();
   }
 
   /**
@@ -151,12 +160,32 @@ export class FileTransfers {
   dismiss(upload: Upload): void {
     upload.stop();
     this.uploads.delete(upload.id);
+    this.#next();
+  }
+
+  #active(except: Upload): number {
+    let n = 0;
+    for (const upload of this.uploads.values()) if (upload !== except && ACTIVE.includes(upload.phase)) n++;
+    return n;
+  }
+
+  /** Start queued uploads, oldest first, while fewer than MAX_ACTIVE_UPLOADS run. */
+  #next(): void {
+    for (const upload of this.uploads.values()) {
+      if (upload.phase !== 'queued') continue;
+      if (this.#active(upload) >= MAX_ACTIVE_UPLOADS) return;
+      this.#offer(upload);
+    }
   }
 
   #offer(upload: Upload): void {
     upload.stop();
     if (!this.#port.joined(upload.room)) {
       upload.phase = 'waiting';
+      return;
+    }
+    if (this.#active(upload) >= MAX_ACTIVE_UPLOADS) {
+      upload.phase = 'queued';
       return;
     }
     upload.phase = 'offering';
@@ -193,6 +222,7 @@ export class FileTransfers {
       upload.phase = 'paused';
       upload.error = 'internal';
       upload.errorMessage = error instanceof Error ? error.message : String(error);
+      this.#next();
     });
   }
 
@@ -210,7 +240,7 @@ export class FileTransfers {
       if (upload.room !== frame.room) continue;
       if (upload.phase === 'cancelled' && upload.fileId !== null && !this.#settled(upload.fileId))
         this.#send(upload, { type: 'upload-cancel', file: upload.fileId });
-      else if (upload.phase === 'waiting') this.#offer(upload);
+      else if (upload.phase === 'waiting' || upload.phase === 'queued') this.#offer(upload);
     }
     for (const file of this.#seen.get(frame.room) ?? []) if (!this.#settled(file)) this.#ask(frame.room, file);
   }
@@ -258,6 +288,7 @@ export class FileTransfers {
     upload.rate = 0;
     upload.phase = info.state;
     if (info.state === 'failed') upload.error = info.reason ?? 'lost';
+    this.#next();
   }
 
   #settled(file: string): boolean {
@@ -278,6 +309,13 @@ export class FileTransfers {
     if (!upload) return false;
     if (upload.finished) return true;
     const code = frame.code;
+    if (code === 'too_many_uploads') {
+      // The host's own limit (over every connection, or per connection): wait for one to finish.
+      upload.stop();
+      upload.phase = 'queued';
+      setTimeout(() => this.#next(), QUEUE_RETRY_MS);
+      return true;
+    }
     if (code === 'rate_limited') {
       // A request of ours came too fast: the same step again, a little later.
       setTimeout(() => this.#offer(upload), frame.retryAfterMs ?? 1000);
@@ -299,6 +337,7 @@ export class FileTransfers {
       return true;
     }
     upload.phase = PAUSING.has(code) ? 'paused' : 'failed';
+    this.#next();
     return true;
   }
 

@@ -35,6 +35,8 @@ export function uploadWords(t: T, upload: Upload): string {
       return t('files.phase.verifying');
     case 'waiting':
       return t('files.phase.waiting');
+    case 'queued':
+      return t('files.phase.queued');
     case 'paused':
       return t('files.phase.paused', { reason: failureWords(t, upload.error) });
     case 'complete':

@@ -9,11 +9,22 @@ import { RateMeter } from './transfer-rate.ts';
  * - `sending`: chunks going out;
  * - `verifying`: every byte sent, `upload-end` with the hash sent, waiting for the host's check;
  * - `waiting`: not connected (or not joined): goes on by itself when the room is joined again;
- * - `paused`: the host refused for now (its disk is full, too many uploads): `retry()` goes on;
+ * - `queued`: waits for another upload to finish (this client sends a few at a time, the host
+ *   takes a few per connection): starts by itself;
+ * - `paused`: the host refused for now (its disk is full, its quota): `retry()` goes on;
  * - `complete`, `failed`, `cancelled`: the end.
  */
 export type UploadPhase =
-  'offering' | 'hashing' | 'sending' | 'verifying' | 'waiting' | 'paused' | 'complete' | 'failed' | 'cancelled';
+  | 'offering'
+  | 'hashing'
+  | 'sending'
+  | 'verifying'
+  | 'waiting'
+  | 'queued'
+  | 'paused'
+  | 'complete'
+  | 'failed'
+  | 'cancelled';
 
 /** Phases after which nothing more happens. */
 export const FINAL_UPLOAD_PHASES: readonly UploadPhase[] = ['complete', 'failed', 'cancelled'];

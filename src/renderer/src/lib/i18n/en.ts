@@ -307,6 +307,7 @@ export const en = {
   'files.phase.sending': 'Sending',
   'files.phase.verifying': 'The host is checking the SHA-256…',
   'files.phase.waiting': 'Waiting for the connection; it goes on by itself',
+  'files.phase.queued': 'Queued: it starts when another upload finishes',
   'files.phase.paused': 'Paused: {reason}',
   'files.state.uploading': 'Uploading',
   'files.state.complete': 'Complete',

@@ -301,6 +301,7 @@ export const zhCN: Record<MessageKey, string> = {
   'files.phase.sending': '发送中',
   'files.phase.verifying': '主机正在校验 SHA-256…',
   'files.phase.waiting': '等待连接；恢复后会自动继续',
+  'files.phase.queued': '排队中：其他上传完成后开始',
   'files.phase.paused': '已暂停：{reason}',
   'files.state.uploading': '上传中',
   'files.state.complete': '已完成',
