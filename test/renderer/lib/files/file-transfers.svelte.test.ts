@@ -108,6 +108,7 @@ describe('file uploads from the renderer, against a real host', () => {
     const server = await host({ limits: { binaryBytesPerSecond: 4 * 1024 * 1024, binaryBytesBurst: 512 * 1024 } });
     const ann = await joined(server.port, 'ann');
     const bo = await joined(server.port, 'bo');
+    ann.files.checkpointBytes = 1024 * 1024;
     const bytes = new Uint8Array(randomBytes(8 * 1024 * 1024));
     const upload = offer(ann, bytes);
     await until(() => (bo.files.states.get(upload.fileId ?? '')?.received ?? 0) > 2 * 1024 * 1024, 'halfway', 20_000);
@@ -136,6 +137,9 @@ describe('file uploads from the renderer, against a real host', () => {
     }
     const last = chunks.at(-1)!;
     expect(last.offset + last.bytes).toBe(bytes.length);
+    // Each resume read again at most one checkpoint's worth of the file, not the whole prefix.
+    expect(upload.rehashedBytes).toBeGreaterThan(0);
+    expect(upload.rehashedBytes).toBeLessThan((replies.length - 1) * 1024 * 1024);
     expect(bo.files.states.get(upload.fileId!)).toMatchObject({ state: 'complete', sha256: sha256(bytes) });
   });
 

@@ -76,6 +76,25 @@ describe('sha256 streams', () => {
     prefix!.update(bytes.subarray(4_500_001));
     expect(prefix!.hex()).toBe(expected(bytes.length));
     expect(await sha256Prefix(blob, 4_500_001, () => false)).toBeNull();
+    // From a checkpoint: the same hash, reading only what follows it.
+    const head = await createSha256();
+    head.update(bytes.subarray(0, 1_000_000));
+    const checkpoint = head.save();
+    const read: number[] = [];
+    const resumed = await sha256Prefix(
+      blob,
+      4_500_001,
+      () => true,
+      (n) => read.push(n),
+      checkpoint,
+    );
+    expect(read[0]).toBeGreaterThan(1_000_000);
+    resumed!.update(bytes.subarray(4_500_001));
+    expect(resumed!.hex()).toBe(expected(bytes.length));
+    const carried = await createSha256(checkpoint);
+    carried.update(bytes.subarray(1_000_000, 2_000_000));
+    expect(carried.length).toBe(2_000_000);
+    expect(carried.hex()).toBe(expected(2_000_000));
     expect((await sha256Prefix(blob, 0))!.hex()).toBe(expected(0));
   });
 });

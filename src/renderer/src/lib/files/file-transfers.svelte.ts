@@ -11,7 +11,7 @@ import {
   type StoredMessage,
 } from '../../../../shared/protocol/index.ts';
 import { newClientId } from '../net/client-id.ts';
-import { DEFAULT_MAX_QUEUED_BYTES, sendFrom } from './upload-pipeline.ts';
+import { DEFAULT_CHECKPOINT_BYTES, DEFAULT_MAX_QUEUED_BYTES, sendFrom } from './upload-pipeline.ts';
 import { Upload } from './upload.svelte.ts';
 
 /** What file transfers need of their host's connection (HostClient provides it). */
@@ -66,6 +66,8 @@ export class FileTransfers {
   maxFileBytes = $state<number | null>(null);
   /** Bound on the socket's send queue while uploading. */
   maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  /** Bytes between hash checkpoints (how much a resume re-reads at most). */
+  checkpointBytes = DEFAULT_CHECKPOINT_BYTES;
   #chunkBytes = DEFAULT_CHUNK_BYTES;
   readonly #port: FilesPort;
   /** Which upload a request was about, by its ref (bookkeeping, not shown). */
@@ -217,7 +219,7 @@ export class FileTransfers {
         end: (file, sha256) => this.#send(upload, { type: 'upload-end', file, sha256 }),
         now: () => port.now(),
       },
-      { chunkBytes: this.#chunkBytes, maxQueuedBytes: this.maxQueuedBytes },
+      { chunkBytes: this.#chunkBytes, maxQueuedBytes: this.maxQueuedBytes, checkpointBytes: this.checkpointBytes },
     ).catch((error: unknown) => {
       upload.phase = 'paused';
       upload.error = 'internal';

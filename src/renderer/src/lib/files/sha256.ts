@@ -13,18 +13,29 @@ export interface Sha256Stream {
   hex(): string;
   /** Bytes given so far. */
   readonly length: number;
+  /** The state after `length` bytes, to carry on from later (a resume) without hashing them again. */
+  save(): Sha256Checkpoint;
 }
 
-export async function createSha256(): Promise<Sha256Stream> {
+/** A hash stream's state after its first `length` bytes (hash-wasm's saved state, a few hundred bytes). */
+export interface Sha256Checkpoint {
+  readonly length: number;
+  readonly state: Uint8Array;
+}
+
+/** A new hash stream, or one that carries on from `from`. */
+export async function createSha256(from?: Sha256Checkpoint): Promise<Sha256Stream> {
   const hasher: IHasher = await createSHA256();
   hasher.init();
-  let length = 0;
+  if (from) hasher.load(from.state);
+  let length = from?.length ?? 0;
   return {
     update(bytes) {
       hasher.update(bytes);
       length += bytes.byteLength;
     },
     hex: () => hasher.digest('hex'),
+    save: () => ({ length, state: hasher.save() }),
     get length() {
       return length;
     },
@@ -36,17 +47,19 @@ const READ_BYTES = 4 * 1024 * 1024;
 
 /**
  * A hash stream that has taken the first `upTo` bytes of `blob`: where an interrupted upload picks
- * up. `alive` is asked between reads so a cancelled resume stops early (null then); `onProgress`
- * hears the bytes hashed so far.
+ * up. It starts from `from` when given (a checkpoint at or before `upTo`), reading only the bytes
+ * after it. `alive` is asked between reads so a cancelled resume stops early (null then);
+ * `onProgress` hears the bytes hashed so far.
  */
 export async function sha256Prefix(
   blob: Blob,
   upTo: number,
   alive: () => boolean = () => true,
   onProgress?: (bytes: number) => void,
+  from?: Sha256Checkpoint,
 ): Promise<Sha256Stream | null> {
-  const hash = await createSha256();
-  for (let at = 0; at < upTo; at += READ_BYTES) {
+  const hash = await createSha256(from && from.length <= upTo ? from : undefined);
+  for (let at = hash.length; at < upTo; at += READ_BYTES) {
     if (!alive()) return null;
     hash.update(new Uint8Array(await blob.slice(at, Math.min(upTo, at + READ_BYTES)).arrayBuffer()));
     onProgress?.(hash.length);

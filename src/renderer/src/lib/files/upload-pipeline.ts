@@ -22,10 +22,14 @@ export interface PipelineLimits {
    * not reading its socket, so this is what bounds the memory an upload takes here.
    */
   maxQueuedBytes: number;
+  /** A hash checkpoint every this many bytes: a resume re-reads at most this much of the file. */
+  checkpointBytes: number;
 }
 
 /** Default bound on the socket's queue: a few chunks in flight keep a LAN busy without holding much. */
 export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** A hash checkpoint every 32 MiB: 64 states of a few hundred bytes for a 2 GiB file. */
+export const DEFAULT_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 /** Bytes read from the file at a time (then cut into chunks). */
 const READ_BYTES = 1024 * 1024;
 /** How often a full queue is looked at again, ms (browsers fire no event when it drains). */
@@ -37,7 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Send `upload` from byte `offset` (the host's word for where it stands) to the end, in order, then
  * `upload-end` with the SHA-256 of the whole file. The hash is carried across resumes: when the
  * bytes hashed so far are not exactly the host's `offset`, the first `offset` bytes are hashed again
- * from the local file (read, not re-sent). Any later call (or `upload.stop()`) ends this run at its
+ * from the local file (read, not re-sent; from the last checkpoint before `offset`). Any later call (or `upload.stop()`) ends this run at its
  * next step; a socket that closes ends it too, and the owner resumes after the next join.
  */
 export async function sendFrom(
@@ -54,8 +58,11 @@ export async function sendFrom(
   if (!haveWhole && upload.hash?.length !== offset) {
     upload.phase = 'hashing';
     upload.hash = null;
-    const hash = await sha256Prefix(upload.file, offset, alive, (done) => (upload.hashed = done));
+    // The last checkpoint at or before the host's offset: only the bytes after it are read again.
+    const from = upload.checkpoints.filter((c) => c.length <= offset).at(-1);
+    const hash = await sha256Prefix(upload.file, offset, alive, (done) => (upload.hashed = done), from);
     if (!hash) return;
+    upload.rehashedBytes += offset - (from?.length ?? 0);
     upload.hash = hash;
   }
   upload.phase = 'sending';
@@ -79,7 +86,10 @@ export async function sendFrom(
     if (!alive()) return;
     // Hashed before it is sent: if this run stops halfway the hash is ahead of the host, and the
     // next run hashes its prefix again (hash.length no longer equals the host's offset).
-    upload.hash!.update(block);
+    const hash = upload.hash!;
+    hash.update(block);
+    const last = upload.checkpoints.at(-1)?.length ?? 0;
+    if (hash.length - last >= limits.checkpointBytes) upload.checkpoints.push(hash.save());
     for (let p = 0; p < block.length; p += chunkBytes) {
       if (!(await room())) return;
       const payload = block.subarray(p, Math.min(block.length, p + chunkBytes));

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../../shared/protocol/index.ts';
-import type { Sha256Stream } from './sha256.ts';
+import type { Sha256Checkpoint, Sha256Stream } from './sha256.ts';
 import { RateMeter } from './transfer-rate.ts';
 
 /**
@@ -71,6 +71,10 @@ export class Upload {
   maxQueued = 0;
   /** The hash of the bytes sent so far, in order from 0; null until the pipeline made one. */
   hash: Sha256Stream | null = null;
+  /** Hash states along the file (every PipelineLimits.checkpointBytes), so a resume hashes only from the last one. */
+  checkpoints: Sha256Checkpoint[] = [];
+  /** Bytes read from the file again to carry the hash over to a resume's offset (for tests and numbers). */
+  rehashedBytes = 0;
   /** The whole file's SHA-256 once every byte was hashed. */
   sha256: string | null = null;
   /** Bumped to stop the pipeline run in progress (a new offset, a disconnect, a cancel). */
