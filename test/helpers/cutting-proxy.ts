@@ -4,10 +4,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * A TCP proxy in front of a host that breaks downloads: the first `cuts` answers to a
  * `GET /files/…` request (any connection whose request names a file) are cut after `afterBytes`
  * bytes of the response, both sockets destroyed — a receiver whose connection drops mid-download.
+ * With `holdMs` the cut comes that long after the last byte went through (a stalled link), so the
+ * receiver has surely read what it got before the drop.
  * Everything else (the web client, the WebSocket) passes untouched. `dropAll()` cuts every
  * connection open now (a sender whose network goes away); `upBytes` counts what clients sent.
  */
-export async function cuttingProxy(target: number, { afterBytes, cuts = 1 }: { afterBytes: number; cuts?: number }) {
+export async function cuttingProxy(
+  target: number,
+  { afterBytes, cuts = 1, holdMs = 0 }: { afterBytes: number; cuts?: number; holdMs?: number },
+) {
   let left = cuts;
   /** Only requests for this path are cut, once set (others, such as images in the room, pass). */
   let only: string | null = null;
@@ -53,7 +58,9 @@ export async function cuttingProxy(target: number, { afterBytes, cuts = 1 }: { a
         client.write(chunk);
         return;
       }
-      client.write(chunk.subarray(0, room), drop);
+      cutting = false;
+      upstream.pause();
+      client.write(chunk.subarray(0, room), () => setTimeout(drop, holdMs));
     });
     upstream.on('end', () => client.end());
   });
