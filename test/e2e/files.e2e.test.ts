@@ -218,7 +218,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     closers.push(() => proxy.close());
     const ann = await openAs('Ann', proxy.port);
     const bo = await openAs('Bo');
-    const size = 16 * 1024 * 1024;
+    const size = 24 * 1024 * 1024;
     const bytes = new Uint8Array(randomBytes(size));
     const before = proxy.upBytes;
     await attach(ann, 'big.bin', bytes);
