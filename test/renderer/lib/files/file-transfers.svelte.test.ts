@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostServer } from '../../../../src/main/host/host-server.ts';
 import type { HostOptions } from '../../../../src/main/host/options.ts';
@@ -18,9 +21,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function host(options: HostOptions = {}): Promise<HostServer> {
+async function host(options: HostOptions = {}, createRoom = true): Promise<HostServer> {
   const server = new HostServer({ port: 0, bind: '127.0.0.1', ...options });
-  await server.createRoom('general');
+  if (createRoom) await server.createRoom('general');
   await server.listen();
   cleanups.push(() => server.close());
   return server;
@@ -141,6 +144,30 @@ describe('file uploads from the renderer, against a real host', () => {
     expect(upload.rehashedBytes).toBeGreaterThan(0);
     expect(upload.rehashedBytes).toBeLessThan((replies.length - 1) * 1024 * 1024);
     expect(bo.files.states.get(upload.fileId!)).toMatchObject({ state: 'complete', sha256: sha256(bytes) });
+  });
+
+  it('resumes after the host restarts on its data folder, from the bytes its partial file kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tincan-files-restart-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const slow = { binaryBytesPerSecond: 4 * 1024 * 1024, binaryBytesBurst: 512 * 1024 };
+    const first = await host({ dataDir: dir, limits: slow });
+    const port = first.port;
+    const ann = await joined(port, 'ann');
+    const bytes = new Uint8Array(randomBytes(8 * 1024 * 1024));
+    const upload = offer(ann, bytes);
+    await until(() => (ann.files.states.get(upload.fileId ?? '')?.received ?? 0) > 2 * 1024 * 1024, 'halfway', 20_000);
+    await first.close();
+    await until(() => upload.phase === 'waiting', 'waiting for the host');
+    await host({ dataDir: dir, port, limits: slow }, false); // the same folder: rooms, files, partial files
+    await until(() => upload.phase === 'complete', 'complete after the restart', 30_000);
+    const resumed = ann
+      .frames()
+      .filter((f) => f.direction === 'in' && f.kind === 'upload')
+      .map((f) => JSON.parse(f.text!) as { offset: number; resumed: boolean });
+    expect(resumed.at(-1)).toMatchObject({ resumed: true });
+    expect(resumed.at(-1)!.offset).toBeGreaterThan(2 * 1024 * 1024);
+    const response = await fetch(ann.files.url('general', upload.fileId!)!);
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(bytes));
   });
 
   it('after an upload_offset error sends `upload` again and goes on from the host’s offset', async () => {
