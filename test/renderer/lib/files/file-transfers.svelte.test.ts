@@ -93,6 +93,15 @@ describe('file uploads from the renderer, against a real host', () => {
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(bytes));
   });
 
+  it('sends an empty file: no chunk, only upload-end with the SHA-256 of nothing', async () => {
+    const server = await host();
+    const ann = await joined(server.port, 'ann');
+    const upload = offer(ann, new Uint8Array(0), 'empty.txt');
+    await until(() => upload.phase === 'complete', 'complete');
+    expect(chunksSent(ann)).toEqual([]);
+    expect(ann.files.states.get(upload.fileId!)?.sha256).toBe(sha256(new Uint8Array(0)));
+  });
+
   it('keeps no more than maxQueuedBytes waiting in the socket while the host reads slowly', async () => {
     // The host reads at most 8 MiB/s from this connection: the rest waits in ann's socket.
     const server = await host({ limits: { binaryBytesPerSecond: 8 * 1024 * 1024, binaryBytesBurst: 1024 * 1024 } });
