@@ -91,6 +91,8 @@ export class FileService {
   readonly #reopening = new Map<string, Promise<Active>>();
   /** Offers in progress, by room, device and id: a repeat waits for the first instead of racing it. */
   readonly #offers = new Map<string, Promise<void>>();
+  /** Admitted offers not yet in #active, by connection: counted against the caps. */
+  readonly #offering = new Map<FileSession, number>();
   /** Bytes counted against fileQuotaBytes: complete files and the declared size of uploads in progress. */
   #usedBytes: number;
   #progressTimer: NodeJS.Timeout | undefined;
@@ -145,9 +147,27 @@ export class FileService {
       }
       return this.#resume(session, room, existing, frame);
     }
-    const refusal = await this.#admit(session, frame.size);
+    // Counted before the first await, so offers that arrive together cannot all pass the caps.
+    const refusal = this.#admit(session, frame.size);
     if (refusal) return refuse(refusal);
+    this.#offering.set(session, (this.#offering.get(session) ?? 0) + 1);
+    this.#usedBytes += frame.size;
+    let started = false;
+    try {
+      const full = await this.#diskRefusal(frame.size);
+      if (full) return refuse(full);
+      started = await this.#start(session, room, frame);
+    } finally {
+      const left = this.#offering.get(session)! - 1;
+      if (left === 0) this.#offering.delete(session);
+      else this.#offering.set(session, left);
+      if (!started) this.#usedBytes -= frame.size;
+    }
+  }
 
+  /** Make the record, the partial file and the `file` message of an admitted offer. False when it could not. */
+  async #start(session: FileSession, room: Room, frame: ClientFrameOf<'upload'>): Promise<boolean> {
+    const about = { ref: frame.ref, room: room.name, id: frame.id };
     const now = this.#clock();
     const name = safeFileName(frame.name);
     const record = this.#records.insert({
@@ -161,14 +181,13 @@ export class FileService {
       image: frame.image ?? null,
       createdAt: now,
     });
-    this.#usedBytes += record.size;
     let upload: Upload;
     try {
       upload = await Upload.create(this.#partPath(record.id), record.size, now, (error) =>
         this.#writeFailed(record.id, error),
       );
     } catch (error) {
-      this.#forget(record);
+      this.#records.delete(record.id);
       throw error;
     }
     const active: Active = { record, room, upload, sender: session, touchedAt: now, closing: false };
@@ -181,22 +200,27 @@ export class FileService {
     if (seq === null) {
       this.#active.delete(record.id);
       await upload.discard();
-      this.#forget(record);
-      return refuse({ code: 'storage_failed' });
+      this.#records.delete(record.id);
+      this.#refuse(session, { code: 'storage_failed' }, about);
+      return false;
     }
     record.seq = seq;
     this.#records.setSeq(record.id, seq);
     session.send({ type: 'upload', ...about, file: record.id, seq, offset: 0, resumed: false });
+    return true;
   }
 
-  /** Why an upload of `size` bytes cannot start now, or null when it can. */
-  async #admit(session: FileSession, size: number): Promise<Refusal | null> {
+  /** Why an upload of `size` bytes cannot start now (offers still starting count too), or null when it can. */
+  #admit(session: FileSession, size: number): Refusal | null {
     const { maxFileBytes, fileQuotaBytes, maxUploads, maxUploadsPerConnection } = this.limits;
     if (size > maxFileBytes) {
       return { code: 'file_too_large', message: `Files may be at most ${formatBytes(maxFileBytes)} on this host.` };
     }
-    const mine = [...this.#active.values()].filter((a) => a.sender === session).length;
-    if (mine >= maxUploadsPerConnection || this.#active.size >= maxUploads) {
+    let starting = 0;
+    for (const count of this.#offering.values()) starting += count;
+    const mine =
+      [...this.#active.values()].filter((a) => a.sender === session).length + (this.#offering.get(session) ?? 0);
+    if (mine >= maxUploadsPerConnection || this.#active.size + starting >= maxUploads) {
       return {
         code: 'too_many_uploads',
         message: `At most ${maxUploadsPerConnection} uploads per connection and ${maxUploads} on the host at once; wait for one to finish.`,
@@ -209,6 +233,11 @@ export class FileService {
         message: `The host keeps at most ${formatBytes(fileQuotaBytes)} of files; ${formatBytes(left)} (${left} bytes) is left.`,
       };
     }
+    return null;
+  }
+
+  /** `storage_full` when the disk has less free space than `size`, else null. */
+  async #diskRefusal(size: number): Promise<Refusal | null> {
     const disk = await statfs(this.#dir);
     if (disk.bavail * disk.bsize < size) {
       return { code: 'storage_full', message: `The host's disk has ${formatBytes(disk.bavail * disk.bsize)} free.` };
@@ -239,8 +268,17 @@ export class FileService {
     const about = { ref: frame.ref, room: room.name, id: frame.id };
     if (record.seq === null) return this.#refuse(session, { code: 'storage_failed' }, about);
     if (record.state !== 'uploading') {
-      const offset = record.state === 'complete' ? record.size : 0;
-      session.send({ type: 'upload', ...about, file: record.id, seq: record.seq, offset, resumed: true });
+      // Complete: nothing more to send. Failed or cancelled: only its state, so no client sends again.
+      if (record.state === 'complete') {
+        session.send({
+          type: 'upload',
+          ...about,
+          file: record.id,
+          seq: record.seq,
+          offset: record.size,
+          resumed: true,
+        });
+      }
       return session.send({ type: 'file-state', ref: frame.ref, room: room.name, ...this.#stateOf(record) });
     }
     let active = await this.#activate(record, room);
@@ -298,6 +336,14 @@ export class FileService {
     if (!this.#hub.isIn(session, room)) return this.#refuse(session, { code: 'file_not_found' }, about);
     if (session.deviceTag !== record.device) return this.#refuse(session, { code: 'not_uploader' }, inRoom);
     if (active.closing) return this.#refuse(session, { code: 'upload_closed' }, inRoom);
+    if (active.sender !== session) {
+      // Another connection of the device resumed it: what the old one still had queued is dropped.
+      if (active.sender?.open) return;
+      // Nobody resumed it since the host (re)opened it: the sender must ask where to continue.
+      if (upload.desynced) return;
+      upload.desynced = true;
+      return this.#refuse(session, { code: 'upload_offset', message: 'Send `upload` again to resume.' }, inRoom);
+    }
     if (upload.desynced) return; // told once already; waiting for the sender's `upload`
     const end = frame.offset + frame.payload.length;
     if (frame.offset !== upload.nextOffset || end > record.size) {
@@ -308,7 +354,6 @@ export class FileService {
           : `The chunk starts at byte ${frame.offset}; the host expects ${upload.nextOffset}. Send \`upload\` again to resume.`;
       return this.#refuse(session, { code: 'upload_offset', message }, inRoom);
     }
-    active.sender = session;
     upload.lastChunkAt = this.#clock();
     if (frame.payload.length > 0) {
       upload.append(Buffer.from(frame.payload.buffer, frame.payload.byteOffset, frame.payload.length), session);
@@ -461,6 +506,7 @@ export class FileService {
     if (record.state === 'complete') {
       info.received = record.size;
       if (record.sha256) info.sha256 = record.sha256;
+      if (record.inlineOk) info.inline = true;
     } else if (record.state === 'uploading') {
       info.received = this.#active.get(record.id)?.upload.received ?? sizeOf(this.#partPath(record.id));
     } else if (record.state === 'failed') {
@@ -550,11 +596,6 @@ export class FileService {
     for (const name of readdirSync(this.#dir)) {
       if (name.endsWith('.part') && !uploading.has(name)) unlinkQuietly(join(this.#dir, name));
     }
-  }
-
-  #forget(record: FileRecord): void {
-    this.#usedBytes -= record.size;
-    this.#records.delete(record.id);
   }
 
   #refuse(

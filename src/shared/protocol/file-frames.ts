@@ -85,6 +85,8 @@ export const fileStateInfo = z.object({
   sha256: sha256Hex.optional(),
   /** Present when `failed`. */
   reason: z.enum(fileFailures).catch('lost').optional(),
+  /** True when complete and the host found the bytes to be the PNG, JPEG, GIF or WebP the `mime` says: only then may a client draw it inline. */
+  inline: z.boolean().optional(),
 });
 export type FileStateInfo = z.infer<typeof fileStateInfo>;
 

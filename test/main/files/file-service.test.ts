@@ -203,6 +203,46 @@ describe('resume', () => {
     expect(ann.all('error').filter((e) => e.code === 'upload_offset')).toHaveLength(1);
   });
 
+  it('drops what an old connection still sends once the device resumed on a new one', async () => {
+    h = await startHost({ dataDir: dataDir() });
+    const old = await h.client('ann', 'device-ann-twice');
+    await keyOf(old);
+    const fresh = await h.client('ann', 'device-ann-twice');
+    await keyOf(fresh);
+    const bytes = randomBytes(30_000);
+    const reply = await offer(old, { id: 'twice', size: bytes.length });
+    const resumed = await offer(fresh, { id: 'twice', size: bytes.length });
+    old.sendRaw(chunkFrame(reply.file, 0, bytes.subarray(0, 10_000)), true); // the old socket's leftovers
+    sendChunks(fresh, reply.file, bytes, resumed.offset);
+    expect(await finish(fresh, reply.file, sha256(bytes))).toMatchObject({ state: 'complete' });
+    expect(fresh.all('error')).toEqual([]);
+  });
+
+  it('answers a repeat of a cancelled upload with its state only, so nothing is sent again', async () => {
+    h = await startHost({ dataDir: dataDir() });
+    const ann = await h.client('ann');
+    await keyOf(ann);
+    const reply = await offer(ann, { id: 'gone', size: 100 });
+    ann.send({ type: 'upload-cancel', file: reply.file, ref: 'c' });
+    await ann.next('file-state', (f) => f.ref === 'c');
+    const repeat = offer(ann, { id: 'gone', size: 100 });
+    await expect(repeat).rejects.toThrow(/"state":"cancelled"/);
+    await expect(repeat).rejects.toThrow(/"type":"file-state"/);
+  });
+
+  it('counts offers that arrive together against maxUploadsPerConnection', async () => {
+    h = await startHost({ dataDir: dataDir(), limits: { maxUploadsPerConnection: 2 } });
+    const ann = await h.client('ann');
+    await keyOf(ann);
+    // Sent in one go, answered in any order: the frames are read as they come, not one reply at a time.
+    for (const id of ['p', 'q', 'r', 's'])
+      ann.send({ type: 'upload', ref: id, room: 'general', id, name: 'x', size: 10 });
+    const answers = () => ann.frames.filter((f) => 'ref' in f && ['p', 'q', 'r', 's'].includes(f.ref as string));
+    await expect.poll(() => answers().length).toBe(4);
+    expect(answers().filter((f) => f.type === 'upload')).toHaveLength(2);
+    expect(answers().filter((f) => f.type === 'error' && f.code === 'too_many_uploads')).toHaveLength(2);
+  });
+
   it('refuses the same upload id for a file of another size', async () => {
     h = await startHost({ dataDir: dataDir() });
     const ann = await h.client('ann');
@@ -382,6 +422,9 @@ describe('names and types', () => {
     const png = Buffer.concat([PNG_HEAD, randomBytes(200)]);
     const real = await uploadAll(ann, png, { name: 'cat.png', mime: 'image/png', image: { width: 4, height: 3 } });
     const fake = await uploadAll(ann, Buffer.from('<script>alert(1)</script>'), { name: 'x.png', mime: 'image/png' });
+    expect(real.done).toMatchObject({ state: 'complete', inline: true });
+    expect(fake.done).toMatchObject({ state: 'complete' });
+    expect(fake.done).not.toHaveProperty('inline');
     const realRes = await fetch(`${h.http}/files/${real.reply.file}?key=${key}`);
     expect(realRes.headers.get('content-type')).toBe('image/png');
     expect(realRes.headers.get('content-disposition')).toMatch(/^inline;/);
