@@ -111,3 +111,12 @@ describe('applyContentSecurityPolicy', () => {
     });
   });
 });
+
+describe('the web build the host serves', () => {
+  it('gets the desktop window’s policy (plus its manifest), from the one definition', async () => {
+    const { WEB_CSP } = await import('../../src/main/host/static-files.ts');
+    const web = parseCsp(WEB_CSP);
+    const desktop = parseCsp(CONTENT_SECURITY_POLICY);
+    expect(web).toEqual({ ...desktop, 'manifest-src': ["'self'"] });
+  });
+});

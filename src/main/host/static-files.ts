@@ -1,14 +1,10 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { WEB_CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.ts';
 import type { WebFile } from './web-root.ts';
 
-/**
- * Same policy as the desktop window: scripts only from this host (WebAssembly may compile: the
- * file hashes are hash-wasm), WebSockets to any LAN host.
- */
-export const WEB_CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self'; connect-src 'self' ws: wss: http: https:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The desktop window's policy (one source: src/shared/content-security-policy.ts), for the web build. */
+export const WEB_CSP = WEB_CONTENT_SECURITY_POLICY;
 
 /**
  * Serve a file of the built web client. Paths without an extension fall back to index.html so the
