@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RoomInfo } from '../../shared/protocol/index.ts';
 import { isAllowedHost } from './request-guard.ts';
+import { remoteAddressOf } from './upgrade-gate.ts';
 import { serveStatic } from './static-files.ts';
 import { webRoot } from './web-root.ts';
 
@@ -12,6 +13,8 @@ export interface HttpRouteSources {
   rooms(): { host: { id: string; name: string }; protocol: number; rooms: RoomInfo[] };
   /** `/files/…` (files/file-route.ts): true when it answered. */
   files?(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean>;
+  /** Why a request from this address is refused (the operator banned it), or null. */
+  refuseAddress?(address: string): string | null;
 }
 
 /** A JSON response that is never cached or sniffed. */
@@ -36,6 +39,9 @@ export function createHttpHandler(sources: HttpRouteSources) {
     if (!isAllowedHost(req.headers.host, sources.machineName, sources.allowedHosts)) {
       return sendJson(res, 421, { error: 'Host header names no local address' });
     }
+    // A banned address gets no page, no room list and no file, as it gets no WebSocket.
+    const banned = sources.refuseAddress?.(remoteAddressOf(req));
+    if (banned) return sendJson(res, 403, { error: banned });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });

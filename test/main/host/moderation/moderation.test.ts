@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -214,6 +215,27 @@ describe('ban', () => {
     const page = await view.next('history');
     expect(page.messages[0]!.body).toEqual({ action: 'ban', target: { scope: 'address' }, reason: 'lab', until: null });
     expect(JSON.stringify(page.messages[0])).not.toContain('127.0.1');
+  });
+
+  it('by address range: refuses the range plain HTTP too (pages, room list, files), with the reason', async () => {
+    await host();
+    await h!.host.moderation.ban({ range: '127.0.1.0/24', reason: 'lab' });
+    const get = (localAddress: string, path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: h!.host.port, path, localAddress }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const path of ['/health', '/api/rooms', `/files/${'0'.repeat(32)}?key=x`]) {
+      const refused = await get('127.0.1.9', path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body, path).toContain('banned');
+    }
+    expect((await get('127.0.2.9', '/health')).status).toBe(200);
   });
 
   it('expires: the device gets back in once its duration has passed, and the list forgets it', async () => {
