@@ -1,7 +1,7 @@
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import type { SaveFileRequest, SaveFileResult } from '../shared/ipc-files.ts';
-import { DownloadCancelled, DownloadService } from './downloads/index.ts';
+import { DownloadCancelled, DownloadService, pinnedFetch, type CertificateCheck } from './downloads/index.ts';
 
 export interface FileSavingOptions {
   downloads: DownloadService;
@@ -56,14 +56,16 @@ export type FileSaving = ReturnType<typeof createFileSaving>;
 
 /**
  * Saving into the OS downloads folder by default, the dialog owned by the focused window (or the
- * first); `onProgress` hears each download's progress, for the windows.
+ * first); `onProgress` hears each download's progress, for the windows. Files from a host on https
+ * come only from the certificate `pinned` accepts (the session's pins), as its pages do.
  */
 export function fileSavingFor(
   windows: () => readonly BrowserWindow[],
+  pinned: CertificateCheck,
   onProgress?: (id: string, received: number, size: number | null) => void,
 ): FileSaving {
   return createFileSaving({
-    downloads: new DownloadService(onProgress ? { onProgress } : {}),
+    downloads: new DownloadService({ fetch: pinnedFetch(pinned), ...(onProgress ? { onProgress } : {}) }),
     window: () => windows().find((w) => !w.isDestroyed() && w.isFocused()) ?? windows()[0],
     downloadsDir: () => app.getPath('downloads'),
   });

@@ -72,8 +72,10 @@ const onPinsChanged = () => {
   discovery.refresh();
 };
 // Host files saved through a dialog, their progress pushed to the windows.
-const fileSaving = fileSavingFor(trust.windows, (id, received, size) =>
-  sendIpcEvent(trust, 'onDownloadProgress', { id, received, size }),
+const fileSaving = fileSavingFor(
+  trust.windows,
+  (hostname, certPem) => pins.verify(hostname, certPem).verdict === 'pinned',
+  (id, received, size) => sendIpcEvent(trust, 'onDownloadProgress', { id, received, size }),
 );
 registerIpcHandlers(
   ipcMain,

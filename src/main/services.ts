@@ -117,7 +117,8 @@ export function createIpcServices({
     postAnnouncement: (announcement) => host.postAnnouncement(announcement),
     attachFeed: (feed) => host.attachFeed(feed),
     ...moderationServices(host),
-    ...(fileSaving ?? fileSavingFor(windows)),
+    ...(fileSaving ??
+      fileSavingFor(windows, (hostname, certPem) => pins.verify(hostname, certPem).verdict === 'pinned')),
     async probeHost({ address }) {
       const { hostname, port } = parseHostAddress(address)!; // the schema checked it parses
       const found = await probe(hostname, port);

@@ -1,0 +1,94 @@
+import { X509Certificate } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import { Readable } from 'node:stream';
+import { connect, type TLSSocket } from 'node:tls';
+
+/** Whether `certPem`, presented by `hostname`, is the one the person pinned for it. */
+export type CertificateCheck = (hostname: string, certPem: string) => boolean;
+
+/** How long a TLS handshake with a host may take (ms). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * `fetch` for the desktop's downloads: plain http as usual, and https to a Tincan host only when
+ * its certificate is the pinned one. A host's certificate is self-signed, so the system's trust
+ * store would refuse it (and trusting any certificate would hand the file key to whoever answers):
+ * the handshake is made here, the certificate checked, and only then is the request written, on
+ * that same connection. Supports what the downloader uses: GET, headers, an abort signal.
+ */
+export function pinnedFetch(check: CertificateCheck, plainFetch: typeof fetch = fetch): typeof fetch {
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    if (url.protocol !== 'https:') return plainFetch(url, init);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const socket = await pinnedSocket(hostname, Number(url.port || 443), check, init.signal ?? undefined);
+    return new Promise<Response>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          headers: Object.fromEntries(new Headers(init.headers ?? {})),
+          agent: oneSocketAgent(socket),
+          ...(init.signal ? { signal: init.signal } : {}),
+        },
+        (res) => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          const body =
+            res.statusCode === 204 || res.statusCode === 304 ? null : (Readable.toWeb(res) as ReadableStream);
+          resolve(new Response(body, { status: res.statusCode ?? 502, headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }) as typeof fetch;
+}
+
+/** An agent whose one connection is `socket`, already checked: the request goes out on it. */
+function oneSocketAgent(socket: TLSSocket): Agent {
+  const agent = new Agent({ keepAlive: false });
+  agent.createConnection = () => socket;
+  return agent;
+}
+
+/** A TLS connection to `hostname:port` whose certificate passed `check`; nothing has been written on it. */
+function pinnedSocket(
+  hostname: string,
+  port: number,
+  check: CertificateCheck,
+  signal?: AbortSignal,
+): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const socket = connect({
+      host: hostname,
+      port,
+      // Checked below against the pin, which is stricter than any certificate authority.
+      rejectUnauthorized: false,
+      ...(/^[\d.]+$|:/.test(hostname) ? {} : { servername: hostname }),
+      timeout: HANDSHAKE_TIMEOUT_MS,
+    });
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.once('timeout', () => fail(new Error(`no TLS handshake with ${hostname}:${port} in time`)));
+    signal?.addEventListener('abort', () => fail(new Error('aborted')), { once: true });
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate(true)?.raw;
+      const pem = raw ? new X509Certificate(raw).toString() : null;
+      if (!pem || !check(hostname, pem)) {
+        return fail(new Error(`the certificate of ${hostname}:${port} is not the one pinned for it`));
+      }
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+  });
+}
