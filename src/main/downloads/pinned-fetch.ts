@@ -1,7 +1,7 @@
-import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { Readable } from 'node:stream';
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import { connectUntrusted } from '../tls/index.ts';
 
 /** Whether `certPem`, presented by `hostname`, is the one the person pinned for it. */
 export type CertificateCheck = (hostname: string, certPem: string) => boolean;
@@ -57,38 +57,16 @@ function oneSocketAgent(socket: TLSSocket): Agent {
 }
 
 /** A TLS connection to `hostname:port` whose certificate passed `check`; nothing has been written on it. */
-function pinnedSocket(
+async function pinnedSocket(
   hostname: string,
   port: number,
   check: CertificateCheck,
   signal?: AbortSignal,
 ): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const socket = connect({
-      host: hostname,
-      port,
-      // Checked below against the pin, which is stricter than any certificate authority.
-      rejectUnauthorized: false,
-      ...(/^[\d.]+$|:/.test(hostname) ? {} : { servername: hostname }),
-      timeout: HANDSHAKE_TIMEOUT_MS,
-    });
-    const fail = (error: Error) => {
-      socket.destroy();
-      reject(error);
-    };
-    socket.once('error', fail);
-    socket.once('timeout', () => fail(new Error(`no TLS handshake with ${hostname}:${port} in time`)));
-    signal?.addEventListener('abort', () => fail(new Error('aborted')), { once: true });
-    socket.once('secureConnect', () => {
-      const raw = socket.getPeerCertificate(true)?.raw;
-      const pem = raw ? new X509Certificate(raw).toString() : null;
-      if (!pem || !check(hostname, pem)) {
-        return fail(new Error(`the certificate of ${hostname}:${port} is not the one pinned for it`));
-      }
-      socket.off('error', fail);
-      socket.setTimeout(0);
-      resolve(socket);
-    });
-  });
+  const { socket, certPem } = await connectUntrusted(hostname, port, HANDSHAKE_TIMEOUT_MS, signal);
+  if (!certPem || !check(hostname, certPem)) {
+    socket.destroy();
+    throw new Error(`the certificate of ${hostname}:${port} is not the one pinned for it`);
+  }
+  return socket;
 }

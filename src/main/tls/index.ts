@@ -7,6 +7,7 @@ export {
   TLS_FOLDER,
   type HostCertificate,
 } from './certificate.ts';
+export { connectUntrusted, type UntrustedConnection } from './untrusted-connection.ts';
 export {
   base32,
   HOST_ID_LENGTH,
