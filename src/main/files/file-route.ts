@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { INLINE_IMAGE_TYPES } from '../../shared/protocol/index.ts';
 import { fileKeyMatches } from './file-key.ts';
 import type { DownloadTarget, FileService } from './file-service.ts';
 
@@ -69,7 +68,8 @@ const etagOf = (target: DownloadTarget) => `"sha256-${target.sha256}"`;
 
 function commonHeaders(target: DownloadTarget): Record<string, string> {
   const { record } = target;
-  const inline = record.inlineOk && (INLINE_IMAGE_TYPES as readonly string[]).includes(record.mime);
+  // Only ever set for an inline image type whose bytes were checked (file-service.ts).
+  const inline = record.inlineOk;
   return {
     // Only images whose bytes were checked keep an image type; nothing is ever served as a page.
     'Content-Type': inline || !record.mime.startsWith('image/') ? record.mime : 'application/octet-stream',

@@ -4,7 +4,6 @@ import { open, rename, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   binaryIdHex,
-  ERROR_CODES,
   formatBytes,
   INLINE_IMAGE_TYPES,
   type BinaryFrame,
@@ -17,7 +16,7 @@ import {
   type Limits,
 } from '../../shared/protocol/index.ts';
 import { safeFileName } from '../../shared/files/safe-file-name.ts';
-import type { Recipient, Room, RoomHub } from '../host/index.ts';
+import { sendError, type ErrorExtra, type Recipient, type Room, type RoomHub } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import type { FileRecord, FileRecords } from '../store/index.ts';
 import { fileKeyOf } from './file-key.ts';
@@ -538,14 +537,7 @@ export class FileService {
       const { upload, record, room } = active;
       if (active.closing || upload.received === upload.reported) continue;
       upload.reported = upload.received;
-      this.#hub.broadcast(room, {
-        type: 'file-state',
-        room: room.name,
-        file: record.id,
-        state: 'uploading',
-        received: upload.received,
-        size: record.size,
-      });
+      this.#announce(room, record);
       if (now - active.touchedAt >= TOUCH_INTERVAL_MS) {
         active.touchedAt = now;
         this.#records.touch(record.id, upload.lastChunkAt);
@@ -598,16 +590,8 @@ export class FileService {
     }
   }
 
-  #refuse(
-    session: FileSession,
-    { code, message }: Refusal,
-    about: { ref?: string | undefined; room?: string; id?: string },
-  ): void {
-    const extra: Record<string, string> = {};
-    if (about.ref !== undefined) extra.ref = about.ref;
-    if (about.room !== undefined) extra.room = about.room;
-    if (about.id !== undefined) extra.id = about.id;
-    session.send({ type: 'error', code, message: message ?? ERROR_CODES[code], ...extra });
+  #refuse(session: FileSession, { code, message }: Refusal, about: ErrorExtra): void {
+    sendError(session, code, about, message);
   }
 
   /** A member sees a file when it is in the file's room. */

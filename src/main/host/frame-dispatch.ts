@@ -70,16 +70,17 @@ export class FrameDispatch {
     if (!decoded.ok) return this.#refuseBinary(session, 'bad_binary', {}, decoded.message);
     const frame = decoded.frame;
     const handler = this.#binary.get(frame.type);
-    const extra = { id: binaryIdHex(frame.id) };
+    // The id in hex only for an error reply: every upload chunk passes here.
+    const extra = () => ({ id: binaryIdHex(frame.id) });
     if (!handler) {
       const message = `This host has no handler for binary frame type 0x${frame.type.toString(16).padStart(2, '0')}.`;
-      return this.#refuseBinary(session, 'binary_unsupported', extra, message);
+      return this.#refuseBinary(session, 'binary_unsupported', extra(), message);
     }
     this.#run(session, 'binary', extra, () => handler(this.#ctx, session, frame));
   }
 
   /** Run a handler; whatever it throws (or rejects with) is logged and answered with `internal`. */
-  #run(session: Session, what: string, extra: ErrorExtra, handle: () => unknown): void {
+  #run(session: Session, what: string, extra: ErrorExtra | (() => ErrorExtra), handle: () => unknown): void {
     try {
       const pending = handle();
       if (pending instanceof Promise)
@@ -104,11 +105,11 @@ export class FrameDispatch {
     sendError(session, 'rate_limited', { ...echo, retryAfterMs: wait });
   }
 
-  #internalError(session: Session, what: string, error: unknown, extra: ErrorExtra): void {
+  #internalError(session: Session, what: string, error: unknown, extra: ErrorExtra | (() => ErrorExtra)): void {
     this.#ctx.logger.error(
       `handling ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    sendError(session, 'internal', extra);
+    sendError(session, 'internal', typeof extra === 'function' ? extra() : extra);
   }
 }
 

@@ -19,4 +19,5 @@ export { httpUrl, lanAddresses, listeningAddresses, type LanAddress } from './la
 export { DEFAULT_JOIN_TOKEN_TTL_MS, MAX_JOIN_TOKEN_TTL_MS } from './auth/join-token.ts';
 export { loadOrCreateAdminSecret, type AdminSecret } from './auth/admin-secret.ts';
 export { Moderation, ModerationError, refusedAsMuted } from './moderation/index.ts';
+export { sendError, type ErrorExtra } from './send-error.ts';
 export { contentTypeOf, resolveInside, webRoot, type WebFile } from './web-root.ts';

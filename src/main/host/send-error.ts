@@ -5,7 +5,7 @@ export type ErrorExtra = Omit<HostFrameOf<'error'>, 'type' | 'code' | 'message'>
 
 /** Reply with an error frame; `message` defaults to the code's documented meaning. */
 export function sendError(
-  session: Session,
+  session: Pick<Session, 'send'>,
   code: ErrorCode,
   extra: ErrorExtra = {},
   message: string = ERROR_CODES[code],
