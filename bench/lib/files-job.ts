@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { BINARY_TYPES, encodeBinaryFrame } from '../../src/shared/protocol/index.ts';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { percentile } from './stats.ts';
+import { joinAs, openSocket } from './ws-member.ts';
 
 export interface FilesJob {
   kind: 'files';
@@ -69,37 +70,12 @@ function sha256Of(data: Buffer, bytes: number): string {
   return hash.digest('hex');
 }
 
-async function open(port: number, path: string): Promise<WebSocket> {
-  // A zero masking key: ws then skips masking, so the load generator spends its core on moving bytes
-  // (as the raw client of the other scenarios does); the servers unmask as always.
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { generateMask: (mask) => void mask.fill(0) });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return ws;
-}
+const open = (port: number, path: string) => openSocket(port, path, { zeroMask: true });
 
 /** A greeted member of room `bench`; resolves with its socket and the room's file key. */
 async function member(port: number, nick: string, onFrame: (f: Record<string, unknown>) => void) {
-  const ws = await open(port, '/ws');
-  ws.send(
-    JSON.stringify({ type: 'hello', protocol: 1, client: { name: 'bench' }, deviceId: `bench-${nick}-0000`, nick }),
-  );
-  ws.send(JSON.stringify({ type: 'join', room: 'bench' }));
-  const key = await new Promise<string>((resolve) => {
-    const first = (data: Buffer) => {
-      const frame = JSON.parse(String(data)) as Record<string, unknown>;
-      if (frame.type !== 'joined') return;
-      ws.off('message', first);
-      ws.on('message', (d: Buffer, binary: boolean) => {
-        if (!binary) onFrame(JSON.parse(String(d)) as Record<string, unknown>);
-      });
-      resolve(frame.fileKey as string);
-    };
-    ws.on('message', first);
-  });
-  return { ws, key };
+  const { ws, joined } = await joinAs(port, 'bench', nick, onFrame, { zeroMask: true });
+  return { ws, key: joined.fileKey as string };
 }
 
 /** Send chunks of the file, keeping at most WINDOW bytes not yet handed to the kernel. */

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { percentile } from './stats.ts';
+import { joinAs } from './ws-member.ts';
 
 export interface SearchJob {
   kind: 'search';
@@ -55,25 +56,7 @@ function summarize(values: number[]): PhaseLatency {
 
 /** A greeted member of `room`, with a handler for every frame after `joined`. */
 async function member(port: number, room: string, nick: string, onFrame: (f: Record<string, unknown>) => void) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(
-    JSON.stringify({ type: 'hello', protocol: 1, client: { name: 'bench' }, deviceId: `bench-${nick}-0000`, nick }),
-  );
-  ws.send(JSON.stringify({ type: 'join', room }));
-  await new Promise<void>((resolve) => {
-    const first = (data: Buffer) => {
-      if (!String(data).includes('"type":"joined"')) return;
-      ws.off('message', first);
-      ws.on('message', (d: Buffer) => onFrame(JSON.parse(String(d)) as Record<string, unknown>));
-      resolve();
-    };
-    ws.on('message', first);
-  });
-  return ws;
+  return (await joinAs(port, room, nick, onFrame)).ws;
 }
 
 export async function searchJob(job: SearchJob): Promise<SearchResult> {
