@@ -58,6 +58,29 @@ describe('HostClient against a real host', () => {
     expect(ann.frames().some((f) => f.direction === 'out' && f.kind === 'hello')).toBe(true);
   });
 
+  it('tells the host a nickname saved after its hello went out and before the welcome came', async () => {
+    const server = await host();
+    cleanups.push(() => server.close());
+    let nick = 'Guest';
+    const ann = new HostClient({
+      address: { hostname: '127.0.0.1', port: server.port },
+      // The person saves a name the moment the hello has read the old one.
+      identity: () => {
+        const now = { deviceId: 'device-ann-000', nick };
+        nick = 'ann';
+        return now;
+      },
+      storage: memoryStorage(),
+      reconnect: fast,
+    });
+    cleanups.push(() => ann.disconnect());
+    const bo = client(server.port, 'bo');
+    const room = bo.join('general');
+    ann.join('general');
+    await until(() => room.members.some((m) => m.nick === 'ann'), 'ann under her saved name');
+    expect(ann.frames().filter((f) => f.direction === 'out' && f.kind === 'nick')).toHaveLength(1);
+  });
+
   it('keeps messages written offline in the outbox and sends each exactly once after connecting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tincan-client-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -154,6 +154,8 @@ export class HostClient {
   #bucket: TokenBucket | null = null;
   /** The current socket got as far as the host's welcome. */
   #greeted = false;
+  /** The nickname our last hello carried, to catch a change made before the welcome came. */
+  #helloNick = '';
   /** The current socket opened and has not yet received a frame. */
   #firstFrame = false;
   /** A handshake offering `tincan.v1` failed, then one without it opened: one more try decides. */
@@ -377,6 +379,7 @@ export class HostClient {
 
   #hello(): void {
     const { deviceId, nick } = this.#options.identity();
+    this.#helloNick = nick;
     const have: Record<string, number> = {};
     for (const room of this.rooms.values())
       if (room.contiguousUpTo !== undefined) have[room.name] = room.contiguousUpTo;
@@ -534,6 +537,9 @@ export class HostClient {
     clearInterval(this.#pingTimer);
     this.#pingTimer = setInterval(() => this.#ping(), this.#options.pingIntervalMs ?? 5000);
     this.#ping();
+    // A nickname saved between our hello and this welcome was not sent (we were not connected yet).
+    const nick = this.#options.identity().nick;
+    if (nick !== this.#helloNick) this.setNick(nick);
     for (const room of this.rooms.values()) this.#sendJoin(room);
     this.#options.onWelcome?.();
   }
