@@ -2,6 +2,7 @@
 // IPC: its own CPU share, event-loop delay, and memory (now and peak), so the numbers come from the
 // server's process and not from the load generator's guess. Servers run with --expose-gc so `gc`
 // can settle the heap before an idle-memory reading.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** Event-loop delay histogram resolution, ms. The histogram records whole timer intervals, so lag = value − this. */
@@ -20,6 +21,11 @@ export interface ServerSample {
   /** The part of cpuShare spent in the kernel (socket writes and reads, on loopback also TCP receive work). */
   cpuSystemShare: number;
   lag: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
+  /**
+   * The share of the window the main thread was ready to run but waited for a CPU (Linux
+   * schedstat; null elsewhere): its own helper threads (GC, file system) on the same core, or others.
+   */
+  mainWaitShare: number | null;
   memory: Memory;
   peak: Memory;
 }
@@ -29,6 +35,15 @@ export type ProbeMessage =
   | { type: 'ready'; port: number }
   | { type: 'reply'; id: number; sample: ServerSample }
   | { type: 'event'; name: string; at: number; value?: number };
+
+/** ns the main thread has waited on a run queue (the leader task's schedstat), or null without one. */
+function mainThreadWaitNs(): number | null {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
 
 function memory(): Memory {
   const m = process.memoryUsage();
@@ -65,6 +80,7 @@ export function startProbe(port: number): void {
   eld.enable();
   let cpu = process.cpuUsage();
   let since = performance.now();
+  let waited = mainThreadWaitNs();
   let peak = memory();
   setInterval(() => (peak = maxOf(peak, memory())), 50).unref();
   const lagMs = (ns: number) => Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS);
@@ -72,6 +88,7 @@ export function startProbe(port: number): void {
     const used = process.cpuUsage(cpu);
     const now = memory();
     peak = maxOf(peak, now);
+    const waitedNow = mainThreadWaitNs();
     return {
       cpuShare: (used.user + used.system) / 1000 / (performance.now() - since),
       cpuSystemShare: used.system / 1000 / (performance.now() - since),
@@ -81,6 +98,8 @@ export function startProbe(port: number): void {
         maxMs: lagMs(eld.max),
         meanMs: lagMs(eld.mean),
       },
+      mainWaitShare:
+        waited === null || waitedNow === null ? null : (waitedNow - waited) / 1e6 / (performance.now() - since),
       memory: now,
       peak,
     };
@@ -95,6 +114,7 @@ export function startProbe(port: number): void {
       eld.reset();
       cpu = process.cpuUsage();
       since = performance.now();
+      waited = mainThreadWaitNs();
       peak = memory();
     }
     process.send?.({ type: 'reply', id: request.id, sample: reply } satisfies ProbeMessage);
