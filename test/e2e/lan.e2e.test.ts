@@ -28,7 +28,7 @@ import {
   type IpcAction,
   type IpcEvent,
 } from '../../src/shared/ipc.ts';
-import { CHROMIUM, hasChromium } from '../helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, hasChromium } from '../helpers/browser.ts';
 import {
   createLan,
   hasNft,
@@ -62,16 +62,6 @@ const NODE = [process.execPath, '--disable-warning=ExperimentalWarning'] as cons
 const PORT = 4747;
 const SUBNET = '10.213.4';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
-/** The flags of test/helpers/browser.ts: headless, and nothing Chromium would fetch on its own. */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const tmp = mkdtempSync(join(tmpdir(), 'tincan-lan-e2e-'));
 let lan: VirtualLan | undefined;
@@ -140,7 +130,7 @@ async function launchChromiumIn(node: LanNode): Promise<Browser> {
   const wrapper = join(tmp, 'chromium-in-netns');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec '${node.ns}' '${CHROMIUM}' "$@"\n`);
   chmodSync(wrapper, 0o755);
-  return chromium.launch({ executablePath: wrapper, args: CHROMIUM_FLAGS });
+  return chromium.launch({ executablePath: wrapper, args: [...CHROMIUM_FLAGS] });
 }
 
 beforeAll(async () => {
