@@ -20,15 +20,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DiscoveredHost } from '../../src/main/discovery/discovery.ts';
 import type { runDiagnostics, RunDiagnosticsOptions } from '../../src/main/discovery/diagnostics.ts';
 import { toDiscoveredHostInfo } from '../../src/main/discovery-control/discovery-service.ts';
-import {
-  diagnosticsReport,
-  IPC_CHANNELS,
-  IPC_EVENTS,
-  type DiagnosticsReport,
-  type IpcAction,
-  type IpcEvent,
-} from '../../src/shared/ipc.ts';
+import { diagnosticsReport, type DiagnosticsReport } from '../../src/shared/ipc.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, hasChromium } from '../helpers/browser.ts';
+import { openDesktopPage } from '../helpers/desktop-bridge.ts';
 import {
   createLan,
   hasNft,
@@ -382,33 +376,19 @@ describe.skipIf(skip)(
       });
 
       // Tall enough for the whole report (the home view scrolls inside the window, not the page).
-      const page = await browser!.newPage({ viewport: { width: 1100, height: 1300 }, locale: 'en-US' });
-      page.on('pageerror', (error) => {
-        throw error;
-      });
-      await page.exposeFunction('__tincanInvoke', async (action: IpcAction, args: unknown[]) => {
-        const spec = IPC_CHANNELS[action];
-        const parsed = spec.args.parse(args) as unknown[];
-        const result = await (services[action] as (...a: unknown[]) => Promise<unknown>)(...parsed);
-        const checked = spec.result.parse(result);
-        if (action === 'runDiagnostics') runs.push(diagnosticsReport.parse(checked));
-        return checked;
-      });
-      await page.addInitScript(
-        ({ actions, events }) => {
-          const invoke = (globalThis as unknown as { __tincanInvoke: (a: string, args: unknown[]) => Promise<unknown> })
-            .__tincanInvoke;
-          const bridge: Record<string, unknown> = {
-            platform: 'linux',
-            versions: { electron: '45', node: '24', chrome: '140' },
-          };
-          for (const action of actions) bridge[action] = (...args: unknown[]) => invoke(action, args);
-          for (const event of events) bridge[event] = () => () => {};
-          Object.assign(globalThis, { tincan: Object.freeze(bridge) });
+      const { page } = await openDesktopPage(
+        browser!,
+        `http://${a.address}:${PORT}/`,
+        {
+          ...services,
+          runDiagnostics: async (...args: Parameters<typeof services.runDiagnostics>) => {
+            const report = diagnosticsReport.parse(await services.runDiagnostics(...args));
+            runs.push(report);
+            return report;
+          },
         },
-        { actions: Object.keys(IPC_CHANNELS), events: Object.keys(IPC_EVENTS) as IpcEvent[] },
+        { width: 1100, height: 1300 },
       );
-      await page.goto(`http://${a.address}:${PORT}/`);
 
       // The list the desktop app shows: both hosts, heard by broadcast only.
       const heard = page.locator('section[aria-labelledby="discover-title"] li');
