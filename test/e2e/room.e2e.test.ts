@@ -451,8 +451,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     await page.locator('li', { hasText: 'general' }).getByRole('button', { name: 'Join' }).click();
     const prompt = page.getByRole('dialog', { name: 'What should others call you?' });
     await prompt.waitFor();
-    // The room behind it takes no input: nothing can be posted as "Guest".
-    await expect(page.locator('section.room').evaluate((el) => (el as HTMLElement).inert)).resolves.toBe(true);
+    // Asked before the join: no room behind it, nothing else takes input, nobody sees a "Guest".
+    await expect(page.locator('section.room').count()).resolves.toBe(0);
+    await expect(page.locator('.shell').evaluate((el) => (el as HTMLElement).inert)).resolves.toBe(true);
+    // Escape declines: no join. Asking again brings the prompt back.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => prompt.count()).toBe(0);
+    await expect(page.locator('section.room').count()).resolves.toBe(0);
+    await page.locator('li', { hasText: 'general' }).getByRole('button', { name: 'Join' }).click();
+    await prompt.waitFor();
     await prompt.getByRole('textbox').fill('Dana');
     await prompt.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => prompt.count()).toBe(0);
@@ -465,9 +472,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     await expect(page.locator('.unsaved').textContent()).resolves.toContain('尚未保存');
     await page.locator('#language').selectOption('en');
 
-    // Kept per host: a reload joins without asking again, under the saved name.
+    // Kept per host, and so is the room: a reload is back in general, under the saved name, unasked.
     await page.reload();
-    await page.locator('li', { hasText: 'general' }).getByRole('button', { name: 'Join' }).click();
     await page.getByRole('textbox', { name: /Message general/ }).waitFor();
     await expect.poll(() => page.locator('aside li', { hasText: 'Dana' }).count()).toBe(1);
     await expect(prompt.count()).resolves.toBe(0);

@@ -5,6 +5,7 @@ import { inviteHosts, type Invite } from '../../../shared/invite.ts';
 import type { CertificateRefused, DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
 import { nickname as nicknameSchema, type StoredMessage } from '../../../shared/protocol/index.ts';
 import { mentionsMe } from './chat/message-text.ts';
+import { RememberedRooms } from './chat/remembered-rooms.ts';
 import type { RoomState } from './chat/room-state.svelte.ts';
 import { Locale, resolveLocale } from './i18n/locale.svelte.ts';
 import { HostClient } from './net/host-client.svelte.ts';
@@ -20,6 +21,14 @@ export type View = { kind: 'home' } | { kind: 'room'; host: string; room: string
 export interface JoinedRoom {
   host: HostClient;
   room: RoomState;
+}
+
+/** A join waiting for the person to say what others should call them on that host. */
+export interface PendingJoin {
+  host: HostClient;
+  room: string;
+  password?: string | undefined;
+  token?: string | undefined;
 }
 
 export interface AppStateOptions {
@@ -60,11 +69,14 @@ export class AppState {
   nicknames = $state.raw<Record<string, string>>({});
   /** Hosts heard on the LAN (desktop only: discovery needs the main process). */
   discovered = $state.raw<DiscoveredHost[]>([]);
+  /** A join held until a nickname is chosen on its host (the prompt shows meanwhile). */
+  pendingJoin = $state.raw<PendingJoin | null>(null);
   /** The rooms-and-settings drawer, on narrow screens. */
   drawerOpen = $state(false);
   /** Whether the window has focus: mentions notify only when it does not. */
   focused = $state(true);
   readonly #storage: KeyValueStorage;
+  readonly #rooms: RememberedRooms;
   #workbench: Workbench | null = null;
   readonly #notify: (title: string, body: string) => void;
   readonly #languages: readonly string[];
@@ -79,6 +91,7 @@ export class AppState {
     );
     this.downloads = new Downloads(saverFor(options.bridge));
     this.#storage = options.storage;
+    this.#rooms = new RememberedRooms(options.storage);
     this.#notify = options.notify ?? (() => {});
     this.#languages = options.languages ?? [];
     this.nicknames = this.#loadNicknames();
@@ -134,6 +147,16 @@ export class AppState {
     if (host?.connected) host.setNick(nickname);
     // The first name anyone picks becomes the default the next host suggests.
     if (this.settings.value.nickname === 'Guest') await this.settings.update({ nickname }).catch(() => {});
+    const pending = this.pendingJoin;
+    if (pending?.host.key === hostKey) {
+      this.pendingJoin = null;
+      this.joinRoom(pending.host, pending.room, pending.password, pending.token);
+    }
+  }
+
+  /** The person closed the nickname prompt: the join it held does not happen. */
+  cancelPendingJoin(): void {
+    this.pendingJoin = null;
   }
 
   get nickname(): string {
@@ -194,11 +217,28 @@ export class AppState {
         identity: () => ({ deviceId: this.settings.value.deviceId, nick: this.nicknameFor(key) }),
         onMessage: (room, message) => this.#onMessage(host!, room, message),
         onWelcome: () => void this.#remember(key),
+        onJoined: (room) => this.#rooms.remember(key, room.name, room.ticket),
       });
       this.hosts.set(key, host);
+      this.#rejoinRemembered(host);
     }
     host.connect();
     return host;
+  }
+
+  /**
+   * Join again the rooms this app was in on `host` before a reload or restart (with their session
+   * tickets: no password asked again while a ticket holds), and show again the room that was open.
+   */
+  #rejoinRemembered(host: HostClient): void {
+    for (const { room, ticket } of this.#rooms.on(host.key)) {
+      const state = host.join(room);
+      // Not connected yet, so nothing was sent: the first join carries the ticket.
+      if (ticket !== undefined && state.password === undefined) state.ticket = ticket;
+    }
+    const open = this.#rooms.open;
+    if (open?.host === host.key && this.view.kind === 'home' && host.rooms.has(open.room))
+      this.openRoom(host.key, open.room);
   }
 
   disconnect(key: string): void {
@@ -225,8 +265,17 @@ export class AppState {
     await this.settings.update({ recentHosts: this.settings.value.recentHosts.filter((h) => h.address !== address) });
   }
 
+  /**
+   * Join a room and show it. On a host where the person still has no name (they would appear to
+   * everyone as "Guest"), the join waits for the nickname prompt: nobody sees a Guest come and go.
+   */
   joinRoom(host: HostClient, room: string, password?: string, token?: string): void {
+    if (this.asksNickname(host.key) && !host.rooms.has(room)) {
+      this.pendingJoin = { host, room, password, token };
+      return;
+    }
     host.join(room, password, token);
+    this.#rooms.remember(host.key, room, host.rooms.get(room)?.ticket);
     this.openRoom(host.key, room);
   }
 
@@ -244,12 +293,14 @@ export class AppState {
 
   openRoom(hostKey: string, room: string): void {
     this.view = { kind: 'room', host: hostKey, room };
+    this.#rooms.setOpen({ host: hostKey, room });
     const state = this.hosts.get(hostKey)?.rooms.get(room);
     if (state) state.unread = 0;
   }
 
   leaveRoom(host: HostClient, room: string): void {
     host.leave(room);
+    this.#rooms.forget(host.key, room);
     if (this.view.kind === 'room' && this.view.host === host.key && this.view.room === room)
       this.view = { kind: 'home' };
   }

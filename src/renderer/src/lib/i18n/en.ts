@@ -347,7 +347,7 @@ export const en = {
   'room.closeMembers': 'Close the member list',
   'room.back': 'Back',
   'nick.title': 'What should others call you?',
-  'nick.hint': 'Your name on {host}. You can change it later in the menu.',
+  'nick.hint': 'Your name on {host}. You can change it later at the bottom of the room list.',
   'nick.save': 'Continue',
   'settings.nicknameUnsaved': 'Not saved yet: press Save or Enter.',
   'settings.nicknameHost': 'Nickname on {host}',
@@ -356,6 +356,7 @@ export const en = {
   'conn.retries': '{count} reconnect attempts failed since',
   'nav.workbench': 'WebSocket workbench',
   'wb.title': 'WebSocket workbench',
+  'nick.cancel': 'Cancel',
   'wb.intro':
     'Connect to any ws:// or wss:// endpoint with this browser’s own WebSocket, send text, JSON or bytes, and watch every frame.',
   'wb.limits':

@@ -50,6 +50,8 @@ export interface HostClientOptions {
   onAnnounce?: (announcement: Announcement) => void;
   /** The host greeted us (its name is known from here on). */
   onWelcome?: () => void;
+  /** A room was joined (again): its ticket, if a password room, is the one the host just gave. */
+  onJoined?: (room: RoomState) => void;
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
   random?: () => number;
@@ -554,6 +556,7 @@ export class HostClient {
     room.markJoined(frame.head, frame.members);
     this.files.joined(frame);
     // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
+    this.#options.onJoined?.(room);
     if (first && frame.head > 0) {
       room.loadingOlder = true;
       this.#historyRequest({ kind: 'newest', room: room.name }, { limit: HISTORY_PAGE });
