@@ -41,5 +41,7 @@ if (!adminPage && !bridge && (location.protocol === 'http:' || location.protocol
     app.connect(address, location.protocol === 'https:');
   }
 }
+// Back in the rooms of the last session, on every host they were on (the page's own host is joined above).
+if (!adminPage) app.restoreHosts();
 
 export default adminPage ? mount(AdminPage, { target, props: { app } }) : mount(App, { target, props: { app } });

@@ -152,6 +152,13 @@ describe('AppState', () => {
     expect(vaultJoin).toContain('"ticket"');
     expect(vaultJoin).not.toContain('"auth"'); // no password exchange: the ticket was enough
 
+    // A restart of the desktop app connects no host by itself: restoreHosts joins each one again.
+    again.disconnect();
+    const third = page();
+    third.restoreHosts();
+    await until(() => third.hosts.get(again.key)?.rooms.get('vault')?.joined === true, 'restored at start');
+    expect([...third.hosts.keys()]).toEqual([again.key]);
+
     // What storage holds is checked: garbage there means starting afresh, not a crash.
     storage.setItem('tincan.rooms', '{"hosts": {"x": [{"room": 42}]}, "open": null}');
     const afresh = page();

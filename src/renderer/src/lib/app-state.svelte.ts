@@ -1,6 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { TincanBridge } from '../../../shared/bridge.ts';
-import { formatHostAddress, type HostAddress } from '../../../shared/host-address.ts';
+import { formatHostAddress, parseHostAddress, type HostAddress } from '../../../shared/host-address.ts';
 import { inviteHosts, type Invite } from '../../../shared/invite.ts';
 import type { CertificateRefused, DiscoveredHost, HostStatus } from '../../../shared/ipc.ts';
 import { nickname as nicknameSchema, type StoredMessage } from '../../../shared/protocol/index.ts';
@@ -224,6 +224,17 @@ export class AppState {
     }
     host.connect();
     return host;
+  }
+
+  /**
+   * At start: connect again to every host this app was in rooms on (each then rejoins its rooms),
+   * through `join`, so a pinned host is joined over wss:// as before.
+   */
+  restoreHosts(): void {
+    for (const key of this.#rooms.hosts()) {
+      const address = parseHostAddress(key);
+      if (address && !this.hosts.has(key)) void this.join(address);
+    }
   }
 
   /**

@@ -45,6 +45,11 @@ export class RememberedRooms {
     return this.#state.hosts[host] ?? [];
   }
 
+  /** The hosts with rooms to join again, the most recently joined last. */
+  hosts(): string[] {
+    return Object.keys(this.#state.hosts);
+  }
+
   /** The room that was open, if any. */
   get open(): { host: string; room: string } | null {
     return this.#state.open;
