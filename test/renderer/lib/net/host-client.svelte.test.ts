@@ -278,6 +278,8 @@ describe('HostClient when things go wrong', () => {
     cleanups.push(() => server.close());
     await until(() => room.joined, 'back', 10_000);
     expect(ann.restarting).toBe(false);
+    expect(ann.failedAttempts).toBe(0); // the failures were before this connection: the bar stops counting them
+    expect(ann.lastClose).toMatchObject({ code: 1001, reason: 'host shutting down' });
   });
 
   it('reports the first failure when a host was never reached', async () => {

@@ -121,7 +121,7 @@ export class HostClient {
    * (1006 while the host is down) do not overwrite it; they are counted in `failedAttempts`.
    */
   lastClose = $state.raw<CloseInfo | null>(null);
-  /** Reconnect attempts that failed since `lastClose`. */
+  /** Reconnect attempts that failed since `lastClose`; 0 again once the host greets us. */
   failedAttempts = $state(0);
   /** The code of the last error the host sent (the UI words it). */
   lastError = $state<ErrorCode | null>(null);
@@ -520,6 +520,7 @@ export class HostClient {
     // numbers mean nothing there. Start every room afresh rather than drop its new messages as seen.
     if (this.hostId !== '' && this.hostId !== frame.host.id) for (const room of this.rooms.values()) room.reset();
     this.#greeted = true;
+    this.failedAttempts = 0;
     this.notTincan = null;
     this.hostName = frame.host.name;
     this.hostId = frame.host.id;
