@@ -130,14 +130,26 @@ export const fileBody = z.object({
 });
 export type FileBody = z.infer<typeof fileBody>;
 
-/** A byte count for people, as the `file` message's text fallback shows it. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** The word for a count under 1 KiB, in the singular and the plural. */
+export interface ByteWords {
+  one: string;
+  other: string;
+}
+
+const ENGLISH_BYTE_WORDS: ByteWords = { one: 'byte', other: 'bytes' };
+
+/**
+ * A byte count for people, as the `file` message's text fallback shows it (in English: the host
+ * writes it). The renderer passes its UI language's words; KiB and up read the same in every one.
+ */
+export function formatBytes(bytes: number, words: ByteWords = ENGLISH_BYTE_WORDS): string {
+  const units = ['', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  if (unit === 0) return `${bytes} ${bytes === 1 ? words.one : words.other}`;
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

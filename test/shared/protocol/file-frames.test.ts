@@ -82,9 +82,13 @@ describe('file frames at their edges', () => {
 
   it('formats sizes for people', () => {
     expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(1)).toBe('1 byte');
     expect(formatBytes(1023)).toBe('1023 bytes');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(3 * 2 ** 20)).toBe('3.0 MiB');
     expect(formatBytes(2 * 2 ** 30)).toBe('2.0 GiB');
+    // In another language's words (the renderer's); larger units are the same everywhere.
+    expect(formatBytes(41, { one: '字节', other: '字节' })).toBe('41 字节');
+    expect(formatBytes(1536, { one: '字节', other: '字节' })).toBe('1.5 KiB');
   });
 });
