@@ -2,6 +2,7 @@
 // The WebSocket workbench in Chromium, against the host's /echo and against servers nobody here
 // wrote (websocketd, Python websockets, Tornado, the `websocket` npm package), all on loopback.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -88,6 +89,19 @@ async function exported(page: Page, panel: Locator): Promise<Exported[]> {
   return lines.map((l) => JSON.parse(l) as Exported);
 }
 
+async function trimmed(locator: Locator): Promise<string | undefined> {
+  return (await locator.textContent())?.trim();
+}
+
+/** A loopback port nothing listens on. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
 function messages(frames: Exported[], dir: 'in' | 'out'): Exported[] {
   return frames.filter((f) => f.dir === dir && (f.type === 'text' || f.type === 'binary'));
 }
@@ -127,6 +141,38 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     await send(panel, 'text', 'x'.repeat(64 * 1024 + 1));
     await expect.poll(() => panel.locator('.last-close').getAttribute('data-code')).toBe('1009');
     await expect(panel.getByTestId('ready-state').textContent()).resolves.toContain('3 CLOSED');
+    await page.context().close();
+  });
+
+  it('says "not connected" until the first connect, offers Connect only while closed, and explains a refused connection', async () => {
+    const page = await openWorkbench();
+    const panel = page.locator('article.panel').first();
+    const state = panel.getByTestId('ready-state');
+    const empty = panel.locator('.timeline li.empty');
+    await expect(state.textContent()).resolves.toContain('not connected'); // not a red "3 CLOSED"
+    await expect(empty.textContent()).resolves.toBe('No frames yet.');
+    await connect(panel);
+    await expect(panel.locator('button.connect').isDisabled()).resolves.toBe(true);
+    await panel.locator('input.url').press('Enter'); // submitting the form another way opens nothing either
+    await send(panel, 'text', 'still the first socket');
+    await expect.poll(() => countIn(panel)).toBe(1);
+    await expect(panel.locator('.timeline li[data-type="connecting"]').count()).resolves.toBe(1);
+    await panel.locator('.timeline').getByRole('searchbox').fill('matches-nothing');
+    await expect.poll(() => empty.textContent()).toBe('No frames match.');
+    await panel.locator('.timeline').getByRole('searchbox').fill('');
+
+    await panel.locator('button.close-button').click();
+    await expect.poll(() => state.textContent()).toContain('3 CLOSED');
+    await expect(trimmed(panel.locator('.last-close'))).resolves.toBe('close 1000 · wasClean true'); // no “”
+    await expect(panel.locator('button.connect').isDisabled()).resolves.toBe(false);
+
+    await panel.locator('input.url').fill(`ws://127.0.0.1:${await deadPort()}/nothing`);
+    await panel.locator('button.connect').click();
+    await expect.poll(() => panel.locator('.last-close').getAttribute('data-code')).toBe('1006');
+    await expect(trimmed(panel.locator('.last-close'))).resolves.toBe('close 1006 · wasClean false');
+    await expect(panel.locator('.close-hint').textContent()).resolves.toMatch(
+      /No connection was made, and browsers never say why: the server may be down, the port wrong or blocked/,
+    );
     await page.context().close();
   });
 

@@ -53,13 +53,27 @@ export class WorkbenchConnection {
     this.connection = new Connection({ url, ...options });
   }
 
-  /** Connect to what the URL and subprotocol fields say (a new socket if one is open). */
+  /** Nothing tried yet: no socket, no close, no error (the browser's readyState 3 would say CLOSED). */
+  get idle(): boolean {
+    const conn = this.connection;
+    return conn.readyState === 3 && conn.lastClose === null && conn.lastError === null;
+  }
+
+  /**
+   * Connect is offered only while no socket is connecting, open or closing: a second socket would
+   * replace the first, whose close would then never be seen. Close first to connect elsewhere.
+   */
+  get canConnect(): boolean {
+    return this.connection.readyState === 3;
+  }
+
+  /** Connect to what the URL and subprotocol fields say; false while a socket is up (see canConnect). */
   open(): boolean {
+    if (!this.canConnect) return false;
     const url = parseEndpoint(this.urlDraft);
     this.urlInvalid = url === null;
     if (!url) return false;
     const conn = this.connection;
-    if (conn.readyState !== 3) conn.close();
     conn.url = url;
     conn.protocols = parseProtocols(this.protocolsDraft);
     conn.reconnect = this.autoReconnect ? this.policy : null;
