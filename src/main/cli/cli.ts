@@ -14,9 +14,10 @@ import {
 } from '../discovery/index.ts';
 import { parseCliArgs, USAGE, UsageError, type CliConfig } from './cli-args.ts';
 import { FeedService } from '../feeds/index.ts';
-import { HostServer, httpUrl, listeningAddresses, loadOrCreateAdminSecret, type AdminSecret } from '../host/index.ts';
+import { HostServer, listeningAddresses, loadOrCreateAdminSecret, type AdminSecret } from '../host/index.ts';
 import type { Logger } from '../logger.ts';
 import { loadOrCreateCertificate, readableFingerprint, TLS_FOLDER } from '../tls/index.ts';
+import { browserUrlLines } from './browser-urls.ts';
 import { attachOperatorConsole } from './operator-console.ts';
 
 const logger: Logger = {
@@ -107,16 +108,14 @@ async function start(config: CliConfig): Promise<Started> {
       .map((r) => (r.locked ? `${r.name} (password)` : r.name))
       .join(', ')}`,
   );
-  console.log(
-    host.options.webRoot
-      ? 'Open in a browser on the LAN:'
-      : 'Listening on (web client not built; run npm run build:web):',
-  );
-  for (const a of listeningAddresses(bind)) {
-    console.log(
-      `  ${httpUrl(a.address, host.port, config.tlsOnly)}${a.interface ? `  (${a.interface}${a.internal ? ', this machine only' : ''})` : ''}`,
-    );
-  }
+  const urls = browserUrlLines({
+    addresses: listeningAddresses(bind),
+    port: host.port,
+    tls: config.tls,
+    tlsOnly: config.tlsOnly,
+    webClient: Boolean(host.options.webRoot),
+  });
+  for (const line of urls) console.log(line);
   console.log(`WebSocket endpoint: /ws  ·  Ctrl+C stops the host  ·  type help for operator commands`);
   printAdminAccess(admin);
   console.log(`Host id ${host.identity.id} (its key's hash; kept in ${join(dataDir, TLS_FOLDER)})`);

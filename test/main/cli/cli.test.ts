@@ -1,3 +1,4 @@
+import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +70,25 @@ describe('tincan-host CLI', () => {
     busy.close();
     expect(taken.code).toBe(1);
     expect(taken.stderr.trim()).toBe(`tincan-host: port ${port} is already in use; pick another with --port`);
+  });
+
+  it('prints both the http:// and the https:// URL with --tls, and the https:// one answers', async () => {
+    const host = await spawnHost(['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'tls'), '--tls']);
+    try {
+      const https = `https://127.0.0.1:${host.port}/`;
+      expect(host.stdout()).toContain(`  http://127.0.0.1:${host.port}/  ${https}`);
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        // The host's certificate is self-signed: this checks where the URL leads, not whom to trust.
+        get(`${https}health`, { rejectUnauthorized: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        }).on('error', reject);
+      });
+      expect(status).toBe(200);
+    } finally {
+      host.child.kill('SIGTERM');
+      await host.exited;
+    }
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)(
