@@ -103,6 +103,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
     await host.exited;
     await expect.poll(() => ann.locator('.bar .state').first().textContent(), { timeout: 10_000 }).toContain('CLOSED');
     await expect.poll(() => ann.locator('.countdown').count()).toBeGreaterThan(0);
+    // The bar counts the retries that failed, in words that fit the count, spaced around each '·'.
+    const closeWords = ann.locator('.bar .close').first();
+    await expect
+      .poll(async () => Number(await closeWords.getAttribute('data-failed-attempts')), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    const down = (await closeWords.textContent())!;
+    const failed = Number(await closeWords.getAttribute('data-failed-attempts'));
+    expect(down).toMatch(/^last close 1006 · not clean · (\d+) reconnect attempts? failed$/);
+    const counted = Number(/(\d+) reconnect/.exec(down)![1]);
+    expect(down.includes('attempts')).toBe(counted !== 1);
+    expect(counted).toBeGreaterThanOrEqual(failed);
     await say(ann, 'written offline 1');
     await say(ann, 'written offline 2');
     await say(bo, 'Bo offline too');
@@ -117,6 +128,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
       'written offline 2',
       'Bo offline too',
     ];
+    // Back: a note says so, and the failures before this connection are no longer counted.
+    await expect.poll(() => ann.locator('.bar .reconnected').count(), { timeout: 40_000 }).toBe(1);
+    await expect(closeWords.textContent()).resolves.toBe('last close 1006 · not clean');
     for (const page of [ann, bo]) {
       await expect.poll(() => page.locator('.bar .state').first().textContent(), { timeout: 40_000 }).toContain('OPEN');
       await expect.poll(() => page.locator('.outgoing').count(), { timeout: 10_000 }).toBe(0);
