@@ -195,6 +195,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('a room that feels finished (is
     await page.locator('#nick').fill('Kim');
     await page.locator('#nick').press('Enter');
     await joinRoom(page, 'general');
+    await expect(page.locator('#composer-hint .keys').isVisible()).resolves.toBe(true); // a keyboard and a mouse
     const box = page.getByRole('textbox', { name: /Message general/ });
     for (const text of ['my own words', 'make me a poll', 'make me the operator']) {
       await box.fill(text);
@@ -360,6 +361,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     await page.locator('li', { hasText: 'long' }).getByRole('button', { name: 'Join' }).tap();
     await page.getByRole('textbox', { name: /Message long/ }).waitFor();
     await expect.poll(() => lastRowText(page)).toBeTruthy();
+    // No Shift+Enter on an on-screen keyboard: the key hint is not shown on a touch-only device.
+    await expect(page.locator('#composer-hint .keys').count()).resolves.toBe(1);
+    await expect(page.locator('#composer-hint .keys').isVisible()).resolves.toBe(false);
 
     const layout = await page.evaluate(() => {
       const h1 = document.querySelector('h1')!;
