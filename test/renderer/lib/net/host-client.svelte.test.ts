@@ -162,6 +162,32 @@ describe('HostClient against a real host', () => {
     await until(() => room.joined, 'join with password');
   });
 
+  it('counts each refused try and says when the next may go, so the same refusal twice is two answers', async () => {
+    const server = await host({}, []);
+    cleanups.push(() => server.close());
+    await server.createRoom('vault', { password: 'pw' });
+    const ann = client(server.port, 'ann');
+    const room = ann.join('vault', 'wrong');
+    await until(() => room.joinError === 'wrong_password', 'first refusal');
+    const first = Date.now();
+    expect(room.joinRefusals).toBe(1);
+    expect(room.joinRetryAt).toBeGreaterThan(first - 5_000);
+    expect(room.joinRetryAt).toBeLessThanOrEqual(first + room.joinRetryAfterMs!);
+    await until(() => Date.now() >= room.joinRetryAt!, 'the back-off ends');
+    ann.join('vault', 'wrong again');
+    expect(room.joinError).toBeNull(); // in flight: the earlier refusal is not shown as this one's
+    await until(() => room.joinError === 'wrong_password', 'second refusal');
+    expect(room.joinRefusals).toBe(2);
+    // The host doubles its wait after each wrong try; the client counts down from the new one.
+    expect(room.joinRetryAfterMs).toBeGreaterThan(500);
+    await until(() => Date.now() >= room.joinRetryAt!, 'the back-off ends', 10_000);
+    ann.join('vault', 'pw');
+    await until(() => room.joined, 'joined');
+    expect(room.joinRefusals).toBe(0);
+    expect(room.joinRetryAt).toBeNull();
+    expect(room.everJoined).toBe(true);
+  });
+
   it('searches a joined room', async () => {
     const server = await host();
     cleanups.push(() => server.close());

@@ -36,6 +36,10 @@ export class RoomState {
   joinError = $state<ErrorCode | 'host_unverified' | null>(null);
   /** How long the host asked us to wait before trying the password again. */
   joinRetryAfterMs = $state<number | null>(null);
+  /** When the next password try may go (ms since epoch: arrival + retryAfterMs), or null: now. */
+  joinRetryAt = $state<number | null>(null);
+  /** Joins the host refused since the last admission: each one is shown afresh, so a retry visibly got its answer. */
+  joinRefusals = $state(0);
   /** True once the oldest message of the room is loaded. */
   reachedStart = $state(false);
   loadingOlder = $state(false);
@@ -122,10 +126,27 @@ export class RoomState {
     this.version++;
   }
 
+  /** Admitted at least once on this page (a resume point exists). Reading it subscribes to changes. */
+  get everJoined(): boolean {
+    void this.version; // reset() forgets the resume point
+    void this.joined; // markJoined() sets it
+    return this.contiguousUpTo !== undefined;
+  }
+
+  /** The host refused a join with `code` (as the user should see it), asking to wait `retryAfterMs` before the next try. */
+  refuseJoin(code: ErrorCode | 'host_unverified', retryAfterMs: number | undefined, now: number): void {
+    this.joinError = code;
+    this.joinRetryAfterMs = retryAfterMs ?? null;
+    this.joinRetryAt = retryAfterMs ? now + retryAfterMs : null;
+    this.joinRefusals++;
+  }
+
   /** Called on `joined`: the first join starts the contiguous run at the head (older history is paged in separately). */
   markJoined(head: number, members: Member[]): void {
     this.joined = true;
     this.joinError = null;
+    this.joinRetryAt = null;
+    this.joinRefusals = 0;
     this.members = members;
     if (head > this.head) this.head = head;
     if (this.contiguousUpTo === undefined) this.contiguousUpTo = head;

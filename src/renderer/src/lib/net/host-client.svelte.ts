@@ -630,10 +630,8 @@ export class HostClient {
       if (target) target.loadingOlder = false;
     }
     const room = frame.room ? this.rooms.get(frame.room) : undefined;
-    if (room && JOIN_ERRORS.includes(frame.code)) {
-      room.joinError = this.#auth.refused(room, frame.code);
-      room.joinRetryAfterMs = frame.retryAfterMs ?? null;
-    }
+    if (room && JOIN_ERRORS.includes(frame.code))
+      room.refuseJoin(this.#auth.refused(room, frame.code), frame.retryAfterMs, this.#now());
   }
 
   /** Answer the host's SCRAM challenge with the proof (after one PBKDF2 run), or give up on a bad one. */
