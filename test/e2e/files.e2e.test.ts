@@ -226,6 +226,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     await expect
       .poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 30_000 })
       .toBeGreaterThan(size / 2);
+    // Progress and rate, a space on each side of the '·' between them.
+    await expect
+      .poll(() => rowOf(bo, 'big.bin').locator('.transfer .words').textContent())
+      .toMatch(/^\d+% · [\d.]+ MiB of 24 MiB · [\d.]+ (MiB|KiB|bytes)\/s$/);
     proxy.dropAll(); // Ann's network goes away mid-upload
     await expect
       .poll(() => ann.locator('.bar .state').first().textContent(), { timeout: 10_000 })
