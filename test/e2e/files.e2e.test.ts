@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
       .not.toContain('OPEN');
     await expect
       .poll(() => rowOf(ann, 'big.bin').locator('.status').textContent(), { timeout: 10_000 })
-      .toMatch(/Waiting for the connection|Sending|Re-checking|Waiting for the host/);
+      .toMatch(/Waiting for the connection|Sending|Re-checking|Waiting for the host|Paused: waiting for the host/);
     // Complete means the host's SHA-256 of what it stored equals Ann's of her file.
     await expect.poll(() => rowOf(bo, 'big.bin').getAttribute('data-state'), { timeout: 60_000 }).toBe('complete');
     await expect.poll(() => rowOf(ann, 'big.bin').getAttribute('data-state')).toBe('complete');

@@ -12,6 +12,8 @@ export interface FileRowEnv {
   hostKey: string;
   /** The desktop app saves through a dialog ("Save…"); a browser downloads. */
   desktop: boolean;
+  /** Connected and in the room: while not, the host's last word on a transfer is old news (no rate). */
+  online: boolean;
   onOpenImage: (image: { src: string; name: string; width?: number | undefined; height?: number | undefined }) => void;
 }
 

@@ -34,7 +34,8 @@ export function uploadWords(t: T, upload: Upload): string {
     case 'verifying':
       return t('files.phase.verifying');
     case 'waiting':
-      return t('files.phase.waiting');
+      // Started, then the connection went: the host has part of it and is not there to take the rest.
+      return upload.fileId !== null ? t('files.phase.hostAway') : t('files.phase.waiting');
     case 'queued':
       return t('files.phase.queued');
     case 'paused':
