@@ -2,7 +2,6 @@
 // The WebSocket workbench in Chromium, against the host's /echo and against servers nobody here
 // wrote (websocketd, Python websockets, Tornado, the `websocket` npm package), all on loopback.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -15,6 +14,7 @@ import {
   websocketNpmEcho,
   type ForeignServer,
 } from '../helpers/foreign-servers.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
@@ -93,15 +93,6 @@ async function trimmed(locator: Locator): Promise<string | undefined> {
   return (await locator.textContent())?.trim();
 }
 
-/** A loopback port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 function messages(frames: Exported[], dir: 'in' | 'out'): Exported[] {
   return frames.filter((f) => f.dir === dir && (f.type === 'text' || f.type === 'binary'));
 }
@@ -166,7 +157,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     await expect(trimmed(panel.locator('.last-close'))).resolves.toBe('close 1000 · wasClean true'); // no “”
     await expect(panel.locator('button.connect').isDisabled()).resolves.toBe(false);
 
-    await panel.locator('input.url').fill(`ws://127.0.0.1:${await deadPort()}/nothing`);
+    await panel.locator('input.url').fill(`ws://127.0.0.1:${await freePort()}/nothing`);
     await panel.locator('button.connect').click();
     await expect.poll(() => panel.locator('.last-close').getAttribute('data-code')).toBe('1006');
     await expect(trimmed(panel.locator('.last-close'))).resolves.toBe('close 1006 · wasClean false');
@@ -262,8 +253,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
       expect(back[0], c.server).toMatchObject({ type: 'text', data: `hello ${c.server} ✓` });
       if (c.binary) expect(back[1], c.server).toMatchObject({ type: 'binary', data: '3q2+7w==', size: 4 });
     }
-    // A subprotocol websocketd does not know: the browser fails the handshake.
+    // A subprotocol websocketd does not know: the browser fails the handshake. (Connect is offered
+    // again once the open socket is closed.)
     const websocketd = panels.nth(3);
+    await websocketd.locator('button.close-button').click();
+    await expect.poll(() => websocketd.locator('.last-close').getAttribute('data-code')).toBe('1000');
     await websocketd.locator('input.protocols').fill('chat.v2');
     await websocketd.locator('button.connect').click();
     await expect.poll(() => websocketd.locator('.last-close').getAttribute('data-code')).toBe('1006');

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import websocket from 'websocket';
+import { freePort } from './free-port.ts';
 
 /** WebSocket servers nobody here wrote, started on loopback for interop tests. */
 export interface ForeignServer {
@@ -49,14 +49,6 @@ export function pythonWebsocketsEcho(): Promise<ForeignServer> {
 
 export function tornadoEcho(): Promise<ForeignServer> {
   return spawnPrintingPort('tornado', SYSTEM_PYTHON, [`${FIXTURES}tornado-echo.py`], '/ws');
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 /** websocketd (Debian package) running a line-echo shell script: every text line back as text. */

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { WorkbenchConnection } from '../../../../src/renderer/src/lib/workbench/workbench-connection.svelte.ts';
+import { freePort } from '../../../helpers/free-port.ts';
 import { until } from '../../helpers/memory-storage.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -25,15 +25,6 @@ function panelOn(url: string): WorkbenchConnection {
   const panel = new WorkbenchConnection(url);
   cleanups.push(() => panel.dispose());
   return panel;
-}
-
-/** A loopback port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 describe('WorkbenchConnection', () => {
@@ -73,7 +64,7 @@ describe('WorkbenchConnection', () => {
   });
 
   it('a refused connection is not idle: it closed with 1006 without ever opening', async () => {
-    const panel = panelOn(`ws://127.0.0.1:${await deadPort()}/`);
+    const panel = panelOn(`ws://127.0.0.1:${await freePort()}/`);
     expect(panel.open()).toBe(true);
     await until(() => panel.connection.lastClose !== null, 'refused');
     expect(panel.connection.lastClose).toMatchObject({ code: 1006, reason: '', opened: false });
