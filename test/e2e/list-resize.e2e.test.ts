@@ -9,6 +9,7 @@ import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
 import { TestClient } from '../helpers/test-client.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
+import { joinFromHome, openNamed } from '../helpers/web-page.ts';
 
 /**
  * A list that follows the bottom stays at the bottom when its viewport shrinks without a scroll:
@@ -52,17 +53,8 @@ afterAll(async () => {
 
 /** Reader's page in `general`, at `viewport` (named and joined on a wide screen, where the settings are in view). */
 async function openRoom(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-US' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`http://127.0.0.1:${host.port}/`);
-  await page.locator('#nick').fill('Reader');
-  await page.locator('#nick').press('Enter');
-  await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
-  await page.locator('li', { hasText: 'general' }).getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('textbox', { name: /Message general/ }).waitFor();
+  const page = await openNamed(browser, host.port, 'Reader');
+  await joinFromHome(page, 'general');
   await page.setViewportSize(viewport);
   return page;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
+import { openNamed } from '../helpers/web-page.ts';
 
 /**
  * A password room from the home view, as a new user meets it: until the host lets them in, the room
@@ -43,18 +44,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openAs(nick: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-US' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`http://127.0.0.1:${host.port}/`);
-  await page.locator('#nick').fill(nick);
-  await page.locator('#nick').press('Enter');
-  await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
-  return page;
-}
+const openAs = (nick: string): Promise<Page> => openNamed(browser, host.port, nick);
 
 /** What of the room can be used now, by the names people see. */
 async function usable(page: Page) {

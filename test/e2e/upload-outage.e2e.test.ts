@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
+import { joinFromHome, openNamed } from '../helpers/web-page.ts';
 
 /**
  * The host stops (SIGTERM) halfway through an upload: the sender's row says it is paused waiting
@@ -53,18 +54,9 @@ afterAll(async () => {
 });
 
 async function openAs(nick: string, port: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  closers.push(() => context.close());
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.locator('#nick').fill(nick);
-  await page.locator('#nick').press('Enter');
-  await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
-  await page.locator('li', { hasText: 'general' }).getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('textbox', { name: /Message general/ }).waitFor();
+  const page = await openNamed(browser, port, nick, { viewport: { width: 1100, height: 800 } });
+  closers.push(() => page.context().close());
+  await joinFromHome(page, 'general');
   return page;
 }
 
