@@ -105,6 +105,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('a password room before and aft
     expect(await field.count()).toBe(0);
     expect(await usable(page)).toEqual({ composer: 1, attach: 1, search: 1, invite: 1 });
     await expect.poll(() => sidebarDot(page).getAttribute('data-state')).toBe('1');
+
+    // A reload re-joins by the session ticket: the room opens without the password form, not even for a moment.
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.getElementById('room-password')) (window as { sawPasswordForm?: boolean }).sawPasswordForm = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.reload();
+    await page.getByRole('textbox', { name: /Message secret/ }).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => (window as { sawPasswordForm?: boolean }).sawPasswordForm)).toBeUndefined();
     await page.context().close();
   }, 90_000);
 });
