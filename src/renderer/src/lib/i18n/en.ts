@@ -356,6 +356,7 @@ export const en = {
   'nick.title': 'What should others call you?',
   'nick.hint': 'Your name on {host}. You can change it later at the bottom of the room list.',
   'nick.save': 'Continue',
+  'nick.cancel': 'Cancel',
   'settings.nicknameUnsaved': 'Not saved yet: press Save or Enter.',
   'settings.nicknameHost': 'Nickname on {host}',
   'conn.hostRestarting': 'The host is restarting. Reconnecting when it is back…',
@@ -365,7 +366,6 @@ export const en = {
   'conn.reconnected': 'Reconnected',
   'nav.workbench': 'WebSocket workbench',
   'wb.title': 'WebSocket workbench',
-  'nick.cancel': 'Cancel',
   'wb.intro':
     'Connect to any ws:// or wss:// endpoint with this browser’s own WebSocket, send text, JSON or bytes, and watch every frame.',
   'wb.limits':

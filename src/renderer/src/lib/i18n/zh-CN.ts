@@ -350,6 +350,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nick.title': '大家该怎么称呼你？',
   'nick.hint': '这是你在 {host} 上的名字，之后可以在房间列表底部修改。',
   'nick.save': '继续',
+  'nick.cancel': '取消',
   'settings.nicknameUnsaved': '尚未保存：请点击“保存”或按回车键。',
   'settings.nicknameHost': '在 {host} 上的昵称',
   'conn.hostRestarting': '主机正在重启，恢复后将自动重新连接…',
@@ -359,7 +360,6 @@ export const zhCN: Record<MessageKey, string> = {
   'conn.reconnected': '已重新连接',
   'nav.workbench': 'WebSocket 工作台',
   'wb.title': 'WebSocket 工作台',
-  'nick.cancel': '取消',
   'wb.intro': '用本浏览器自带的 WebSocket 连接任意 ws:// 或 wss:// 端点，发送文本、JSON 或字节，并查看每一帧。',
   'wb.limits':
     '浏览器 API 无法设置自定义请求头（Authorization、其他站点的 Cookie、Origin），无法发送 ping/pong 或分片帧，也无法关闭 TLS 校验。需要这些的服务器无法在此测试；可改为在 URL 或子协议中传递令牌。',

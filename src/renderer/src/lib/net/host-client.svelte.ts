@@ -556,8 +556,8 @@ export class HostClient {
     const first = room.contiguousUpTo === undefined;
     room.markJoined(frame.head, frame.members);
     this.files.joined(frame);
-    // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
     this.#options.onJoined?.(room);
+    // A first join shows the newest page; a re-join's missed messages come as `history` pages after this.
     if (first && frame.head > 0) {
       room.loadingOlder = true;
       this.#historyRequest({ kind: 'newest', room: room.name }, { limit: HISTORY_PAGE });
