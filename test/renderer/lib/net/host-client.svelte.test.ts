@@ -89,8 +89,12 @@ describe('HostClient against a real host', () => {
     const ann = client(port, 'ann');
     const room = ann.join('general');
     await until(() => room.joined, 'join');
+    const device = ann.myDevice;
     await server.close(); // the host goes away
     await until(() => ann.readyState === 3 && ann.lastClose !== null, 'close');
+    // Not connected, but our messages are still recognisably ours while the host is away.
+    expect(ann.connected).toBe(false);
+    expect(ann.myDevice).toBe(device);
     expect(ann.lastClose).toMatchObject({ code: 1001, reason: 'host shutting down', wasClean: true });
     for (let i = 1; i <= 60; i++) ann.send('general', `offline ${i}`); // more than the host's burst
     expect(ann.outgoing('general')).toHaveLength(60);

@@ -110,7 +110,10 @@ export class HostClient {
   readonly rooms = new SvelteMap<string, RoomState>();
   hostName = $state('');
   hostId = $state('');
-  /** Our device's public tag on this host: how we recognise our own messages. */
+  /**
+   * Our device's public tag on this host: how we recognise our own messages. Kept while the host is
+   * away (the tag stays ours on that host), so our messages still look like ours offline.
+   */
   myDevice = $state('');
   /** Our member id on this connection (presence lists use it). */
   myMember = $state('');
@@ -154,8 +157,8 @@ export class HostClient {
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
   #awaitingPongSince: number | null = null;
   #bucket: TokenBucket | null = null;
-  /** The current socket got as far as the host's welcome. */
-  #greeted = false;
+  /** The current socket got as far as the host's welcome (state: `connected` reads it). */
+  #greeted = $state(false);
   /** The nickname our last hello carried, to catch a change made before the welcome came. */
   #helloNick = '';
   /** The current socket opened and has not yet received a frame. */
@@ -224,7 +227,7 @@ export class HostClient {
   }
 
   get connected(): boolean {
-    return this.readyState === 1 && this.myDevice !== '';
+    return this.readyState === 1 && this.#greeted;
   }
 
   /** The host closed on purpose and is expected back (1001, going away): a restart, not a crash. */
@@ -292,7 +295,6 @@ export class HostClient {
   }
 
   #closed(info: SocketClose): boolean {
-    this.myDevice = '';
     this.myMember = '';
     this.rttMs = null;
     this.#bucket = null;
