@@ -119,6 +119,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('web client end to end (Chromiu
     await say(bo, 'Bo offline too');
     await expect.poll(() => ann.locator('.outgoing').count()).toBe(2);
     await expect(ann.locator('.outgoing').first().textContent()).resolves.toContain('Waiting for connection');
+    // Search needs the host: while it is down, the room says the search did not run (not "no match").
+    await ann.getByRole('button', { name: 'Search', exact: true }).click();
+    const search = ann.getByRole('region', { name: 'Search' });
+    await search.getByRole('searchbox').fill('hello');
+    await search.getByRole('searchbox').press('Enter');
+    await expect.poll(() => search.getByRole('status').textContent()).toContain('Could not search');
+    await search.getByRole('button', { name: 'Close search' }).click();
 
     host = await spawnHost(hostArgs(port));
     const expected = [

@@ -201,7 +201,7 @@ describe('HostClient against a real host', () => {
     ann.send('general', 'the build is green');
     ann.send('general', 'lunch?');
     await until(() => room.count === 2, 'messages');
-    expect((await ann.search('general', 'buil')).map((m) => m.text)).toEqual(['the build is green']);
+    expect((await ann.search('general', 'buil'))?.map((m) => m.text)).toEqual(['the build is green']);
   });
 
   it('asks for more search results with a larger limit', async () => {
@@ -384,7 +384,8 @@ describe('HostClient when things go wrong', () => {
     const ann = client(server.port, 'ann');
     const room = ann.join('general');
     await until(() => room.joined, 'join');
-    expect(await ann.search('other', 'x')).toEqual([]); // not joined: the host says not_joined
+    expect(await ann.search('other', 'x')).toBeNull(); // not joined: the host says not_joined
+    expect(await ann.search('general', 'nothing like it')).toEqual([]); // ran, and found nothing
     room.loadingOlder = true;
     await server.close();
     await until(() => ann.readyState === 3, 'close');

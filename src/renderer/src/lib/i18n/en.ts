@@ -77,6 +77,7 @@ export const en = {
   'room.search': 'Search',
   'room.searchPlaceholder': 'Search this room',
   'room.searchNone': 'No messages match.',
+  'search.unavailable': 'Could not search: the host is not reachable or did not answer. Try again once connected.',
   'room.searchClose': 'Close search',
   'room.jumpToLatest': 'Jump to latest',
   'room.password.title': '{room} needs a password',

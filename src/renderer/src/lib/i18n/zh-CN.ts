@@ -78,6 +78,7 @@ export const zhCN: Record<MessageKey, string> = {
   'room.search': '搜索',
   'room.searchPlaceholder': '在此房间中搜索',
   'room.searchNone': '没有匹配的消息。',
+  'search.unavailable': '无法搜索：主机无法连接或未响应。连接后请重试。',
   'room.searchClose': '关闭搜索',
   'room.jumpToLatest': '跳到最新',
   'room.password.title': '{room} 需要密码',

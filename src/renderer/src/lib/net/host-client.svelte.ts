@@ -625,7 +625,7 @@ export class HostClient {
       this.#flushSoon(frame.retryAfterMs ?? 1000);
       return;
     }
-    if (request?.kind === 'search') return request.settle([]);
+    if (request?.kind === 'search') return request.settle(null);
     if (request?.kind === 'page') request.settle(false);
     if (request?.kind === 'older' || request?.kind === 'newest') {
       const target = this.rooms.get(request.room);
@@ -811,15 +811,16 @@ export class HostClient {
    * error or timeout). The protocol has no offset or total: "more" is the same search with a larger
    * limit, up to MAX_SEARCH_RESULTS.
    */
-  search(room: string, query: string, limit?: number): Promise<StoredMessage[]> {
+  /** Search a joined room: the matches, or null when the search could not run (offline, refused, no answer). */
+  search(room: string, query: string, limit?: number): Promise<StoredMessage[] | null> {
     const ref = this.#pending.nextRef('search');
     return new Promise((resolve) => {
-      if (!this.connected) return resolve([]);
+      if (!this.connected) return resolve(null);
       const timer = setTimeout(() => {
         const request = this.#pending.take(ref)?.request;
-        if (request?.kind === 'search') request.settle([]);
+        if (request?.kind === 'search') request.settle(null);
       }, SEARCH_TIMEOUT_MS);
-      const settle = (messages: StoredMessage[]): void => {
+      const settle = (messages: StoredMessage[] | null): void => {
         clearTimeout(timer);
         resolve(messages);
       };

@@ -12,7 +12,8 @@ export type PendingRequest =
   | { kind: 'resume'; room: string }
   /** A page a jump or a gap asked for; settled true when it arrived. */
   | { kind: 'page'; room: string; key: string; settle: (ok: boolean) => void }
-  | { kind: 'search'; settle: (messages: StoredMessage[]) => void }
+  /** `null`: the search could not run (refused, no answer, the connection gone), not "no matches". */
+  | { kind: 'search'; settle: (messages: StoredMessage[] | null) => void }
   | { kind: 'send'; id: string }
   | { kind: 'other' };
 
@@ -56,7 +57,7 @@ export class PendingRequests {
     const all = [...this.#byRef.values()];
     this.#byRef.clear();
     for (const { request } of all) {
-      if (request.kind === 'search') request.settle([]);
+      if (request.kind === 'search') request.settle(null);
       else if (request.kind === 'page') request.settle(false);
     }
   }
