@@ -95,7 +95,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('desktop UI against the real ma
     const guest = await browser.newPage({ locale: 'en-US' });
     await guest.goto(`${webOrigin}/?host=127.0.0.1:47471`);
     await guest.locator('li', { hasText: 'team' }).getByRole('button', { name: 'Join' }).click();
+    // A fresh browser names itself before it joins (the desktop's operator did so in the settings).
+    const prompt = guest.getByRole('dialog', { name: 'What should others call you?' });
+    await prompt.getByRole('textbox').fill('Gus');
+    await prompt.getByRole('button', { name: 'Continue' }).click();
+    await guest.getByRole('textbox', { name: /Message team/ }).waitFor();
     await expect(guest.getByRole('heading', { name: 'Host rooms on this computer' }).count()).resolves.toBe(0);
+    // The desktop's own room view asked its operator nothing: this computer's host is theirs.
+    await expect(desk.getByRole('dialog').count()).resolves.toBe(0);
     await box.fill('welcome, guest');
     await box.press('Enter');
     await expect.poll(() => guest.locator('.spacer .message .text').allTextContents()).toEqual(['welcome, guest']);
