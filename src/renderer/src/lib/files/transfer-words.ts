@@ -1,4 +1,4 @@
-import { formatBytes } from '../../../../shared/protocol/index.ts';
+import { formatSize } from '../i18n/bytes.ts';
 import { errorKey, type Locale } from '../i18n/locale.svelte.ts';
 import type { Upload } from './upload.svelte.ts';
 
@@ -19,7 +19,11 @@ export function percentOf(done: number, total: number): number {
 
 /** "42% · 3.1 MiB of 7.4 MiB". */
 export function progressWords(t: T, done: number, total: number): string {
-  return t('files.progress', { percent: percentOf(done, total), done: formatBytes(done), total: formatBytes(total) });
+  return t('files.progress', {
+    percent: percentOf(done, total),
+    done: formatSize(t, done),
+    total: formatSize(t, total),
+  });
 }
 
 /** What our upload is doing now, in one line. */
