@@ -289,6 +289,26 @@ async function blackholeProxy(target: number): Promise<{ port: number; silence()
 }
 
 describe('HostClient when things go wrong', () => {
+  it('retries at least every ~2 s while a host that said it was restarting is away, not at the grown backoff', async () => {
+    const server = await host();
+    const ann = new HostClient({
+      address: { hostname: '127.0.0.1', port: server.port },
+      identity: () => ({ deviceId: 'device-ann-000', nick: 'ann' }),
+      storage: memoryStorage(),
+      // The app's own backoff shape, without jitter: 0.5, 1, 2, 4, 8 s…
+      reconnect: { baseMs: 500, maxMs: 30_000, jitter: 0 },
+    });
+    cleanups.push(() => ann.disconnect());
+    const room = ann.join('general');
+    await until(() => room.joined, 'join');
+    await server.close(); // 1001: going away
+    await until(() => ann.failedAttempts >= 3, 'three failed retries', 8000);
+    // The fourth wait would be 4 s by the backoff; capped, it is 2 s.
+    const wait = ann.reconnectAt! - Date.now();
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(2000);
+  });
+
   it('keeps the host’s clean shutdown as the close reason while retries fail, and says it is restarting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tincan-client-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

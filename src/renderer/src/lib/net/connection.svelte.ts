@@ -54,6 +54,8 @@ export interface ConnectionOptions {
   onClose?: (info: CloseInfo) => boolean | void;
   /** The next reconnect waits at least this long, ms (e.g. after a rate-limit close). */
   minReconnectDelay?: (info: CloseInfo) => number;
+  /** The next reconnect waits at most about this long, ms, whatever the backoff has reached (undefined: no cap). */
+  maxReconnectDelay?: () => number | undefined;
 }
 
 /** How often bufferedAmount is sampled while data waits to go out, ms. */
@@ -202,7 +204,12 @@ export class Connection {
   /** Schedule a reconnect by the policy, as after a close (for owners that vetoed one in onClose). */
   scheduleReconnect(floorMs = 0): void {
     if (!this.#wanted || !this.reconnect) return;
-    const delay = Math.max(floorMs, reconnectDelay(++this.attempt, this.reconnect, this.#options.random));
+    const random = this.#options.random ?? Math.random;
+    let delay = reconnectDelay(++this.attempt, this.reconnect, random);
+    const cap = this.#options.maxReconnectDelay?.();
+    // The cap is jittered too (down to 1 − jitter of it), so capped clients still spread out.
+    if (cap !== undefined) delay = Math.min(delay, Math.round(cap * (1 - this.reconnect.jitter * random())));
+    delay = Math.max(floorMs, delay);
     this.reconnectAt = this.#now() + delay;
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = setTimeout(() => this.connect(), delay);

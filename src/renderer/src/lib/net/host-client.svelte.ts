@@ -71,6 +71,13 @@ const CLIENT_VERSION = '0.1.0';
 const STABLE_MS = 10_000;
 /** After a 4029 (rate abuse) wait at least this long, as the protocol asks. */
 const RATE_CLOSE_DELAY_MS = 10_000;
+/**
+ * After the host said it was going away (1001: a restart), retry at least this often for the first
+ * RESTART_FAST_RETRY_MS: it is expected back in seconds, and the backoff would otherwise have grown
+ * to 8–16 s by then. A LAN room's clients every 2 s is no load on a host that is not even up.
+ */
+const RESTART_RETRY_CAP_MS = 2_000;
+const RESTART_FAST_RETRY_MS = 120_000;
 const SEARCH_TIMEOUT_MS = 10_000;
 /** Messages on each side of a message a search result jumps to. */
 const AROUND = 50;
@@ -188,6 +195,8 @@ export class HostClient {
       onMessage: (data, entry) => this.#receive(data, entry),
       onClose: (info) => this.#closed(info),
       minReconnectDelay: (info) => (info.code === 4029 ? RATE_CLOSE_DELAY_MS : 0),
+      maxReconnectDelay: () =>
+        this.restarting && this.#now() - this.lastClose!.at < RESTART_FAST_RETRY_MS ? RESTART_RETRY_CAP_MS : undefined,
     });
     this.files = new FileTransfers({
       request: (frame) => this.#request(frame),
