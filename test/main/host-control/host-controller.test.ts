@@ -167,7 +167,8 @@ describe('HostController', () => {
   });
 
   it('ignores messages from the worker that break the protocol', async () => {
-    const host = controller({ workerUrl: fixture('garbage-host-worker.ts'), requestTimeoutMs: 300 });
+    // Long enough for the worker to boot and send its garbage on a loaded machine (CI once took >300 ms).
+    const host = controller({ workerUrl: fixture('garbage-host-worker.ts'), requestTimeoutMs: 2000 });
     const status = await host.start({ port: 0, rooms: [] });
     expect(status.state).toBe('failed');
     expect(status.error).toMatch(/did not answer start/);
