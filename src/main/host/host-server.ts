@@ -220,7 +220,7 @@ export class HostServer {
       }),
       rooms: () => ({ host: identity, protocol: PROTOCOL_VERSION, rooms: this.rooms() }),
       files: (req, res, path, query) => serveFile(this.#files, req, res, path, query),
-      refuseAddress: (address) => this.#moderation.addressBan(address),
+      refuseAddress: (address) => this.#moderation.addressRefusal(address),
     });
     const serverOptions = {
       headersTimeout: limits.headersTimeoutMs,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RoomInfo } from '../../shared/protocol/index.ts';
+import { openToBanned, sendBanned, type AddressRefusal } from './moderation/banned-page.ts';
 import { isAllowedHost } from './request-guard.ts';
 import { remoteAddressOf } from './upgrade-gate.ts';
 import { serveStatic } from './static-files.ts';
@@ -14,7 +15,7 @@ export interface HttpRouteSources {
   /** `/files/…` (files/file-route.ts): true when it answered. */
   files?(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean>;
   /** Why a request from this address is refused (the operator banned it), or null. */
-  refuseAddress?(address: string): string | null;
+  refuseAddress?(address: string): AddressRefusal | null;
 }
 
 /** A JSON response that is never cached or sniffed. */
@@ -39,14 +40,15 @@ export function createHttpHandler(sources: HttpRouteSources) {
     if (!isAllowedHost(req.headers.host, sources.machineName, sources.allowedHosts)) {
       return sendJson(res, 421, { error: 'Host header names no local address' });
     }
-    // A banned address gets no page, no room list and no file, as it gets no WebSocket.
-    const banned = sources.refuseAddress?.(remoteAddressOf(req));
-    if (banned) return sendJson(res, 403, { error: banned });
+    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+    // A banned address gets no app, no room list and no file, as it gets no WebSocket: a page
+    // saying why to a browser, JSON to a program. The admin page stays open (see openToBanned).
+    const banned = openToBanned(path) ? null : sources.refuseAddress?.(remoteAddressOf(req));
+    if (banned) return sendBanned(req, res, banned, sendJson);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendJson(res, 405, { error: 'method not allowed' });
     }
-    const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
     if (path.startsWith('/files/') && sources.files) {
       if (await sources.files(req, res, path, new URLSearchParams(search))) return;
     }

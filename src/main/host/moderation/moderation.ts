@@ -23,7 +23,8 @@ import { parseAddressRange, type AddressRange } from './address-range.ts';
 import { BanList, banInfoOf, type Ban } from './ban-list.ts';
 import { closeReason } from './close-reason.ts';
 import type { BanRefusal, ModerationChecks } from './moderation-checks.ts';
-import { recordModeration } from './moderation-records.ts';
+import type { AddressRefusal } from './banned-page.ts';
+import { durationText, recordModeration } from './moderation-records.ts';
 import { refuseBanned } from './refusals.ts';
 import { MuteList, muteInfoOf } from './mute-list.ts';
 import { readTraffic } from './traffic-rates.ts';
@@ -75,8 +76,18 @@ export class Moderation implements ModerationChecks {
 
   /** The refusal text for an upgrade from a banned address, or null. */
   addressBan(address: string): string | null {
-    const ban = this.#bans.forAddress(address, this.#clock());
-    return ban ? refusalText('This address is banned from the host', ban, this.#clock()) : null;
+    return this.addressRefusal(address)?.message ?? null;
+  }
+
+  /** Why an HTTP request from a banned address is refused, for a program and for a person; or null. */
+  addressRefusal(address: string): AddressRefusal | null {
+    const now = this.#clock();
+    const ban = this.#bans.forAddress(address, now);
+    if (!ban) return null;
+    return {
+      message: refusalText('This address is banned from the host', ban, now),
+      personal: refusalText('You are banned from this host', ban, now),
+    };
   }
 
   deviceBan(device: string): BanRefusal | null {
@@ -265,10 +276,9 @@ function targetOf(session: Session): ModerationBody['target'] {
   };
 }
 
-/** "This device is banned from the host until 2026-12-01T14:00:00.000Z: spam", for refusals. */
+/** "This device is banned from the host for 30 minutes: spam" (the time left, in its largest unit), for refusals. */
 function refusalText(what: string, ban: Ban, now: number): string {
-  const span =
-    ban.until === null ? ' until the operator lifts it' : ` for ${Math.ceil((ban.until - now) / 1000)} s more`;
+  const span = ban.until === null ? ' until the operator lifts it' : ` for ${durationText(ban.until - now)}`;
   return `${what}${span}${ban.reason ? `: ${ban.reason}` : ''}`;
 }
 
