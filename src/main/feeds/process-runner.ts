@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { FeedState } from '../../shared/protocol/index.ts';
 import { quote } from 'shell-quote';
 import { LineSplitter } from './feed-line.ts';
@@ -34,11 +35,23 @@ export interface ProcessRunnerOptions {
 }
 
 /**
+ * Start errors that trying again cannot mend: the program is not there, or may not be run. The
+ * runner stops at `failed` on these instead of restarting forever; the operator's `start` tries again.
+ */
+const PERMANENT_START_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'command not found',
+  EACCES: 'not executable',
+  ENOTDIR: 'command not found',
+  EISDIR: 'not executable',
+};
+
+/**
  * One command, run as its own process group, its stdout and stderr split into lines. When it ends
- * on its own with code 0 it stays `exited`; when it fails (a non-zero code, a signal, or it could
- * not be started) it is started again after a backoff that doubles with each failure in a row
- * (restartBaseMs … restartMaxMs) and resets after a run of stableMs. The operator's `stop` ends it
- * (SIGTERM to the group, SIGKILL after stopGraceMs) and it stays stopped until `start`.
+ * on its own with code 0 it is `finished`; when it cannot be started because the program is missing
+ * or not executable it is `failed` and waits for the operator; when it fails otherwise (a non-zero
+ * code, a signal, another start error) it is started again after a backoff that doubles with each
+ * failure in a row (restartBaseMs … restartMaxMs) and resets after a run of stableMs. The operator's
+ * `stop` ends it (SIGTERM to the group, SIGKILL after stopGraceMs) and it stays stopped until `start`.
  */
 export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
   readonly kind = 'command';
@@ -154,8 +167,8 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
         this.emit('line', 'stopped by the operator', 'sys', false);
         this.#set({ state: 'stopped', restarts: this.#status.restarts, ...ended(code, signal) });
       } else if (code === 0) {
-        this.emit('line', 'exited with code 0', 'sys', false);
-        this.#set({ state: 'exited', code: 0, restarts: this.#status.restarts });
+        this.emit('line', 'finished (exit code 0)', 'sys', false);
+        this.#set({ state: 'finished', code: 0, restarts: this.#status.restarts });
       } else {
         if (clock() - this.#startedAt >= limits.stableMs) this.#failures = 0;
         this.#retry(ended(code, signal));
@@ -165,8 +178,18 @@ export class ProcessRunner extends EventEmitter<ProcessRunnerEvents> {
 
   #failed(error: string): void {
     this.#child = undefined;
-    this.emit('line', `could not start ${this.command[0]}: ${error}`, 'sys', false);
-    this.#retry({ error: error.slice(0, 200) });
+    const permanent = Object.hasOwn(PERMANENT_START_ERRORS, error) ? PERMANENT_START_ERRORS[error] : undefined;
+    if (permanent === undefined) {
+      this.emit('line', `could not start ${this.command[0]}: ${error}`, 'sys', false);
+      this.#retry({ error: error.slice(0, 200) });
+      return;
+    }
+    const cwd = this.#options.cwd;
+    // spawn says ENOENT for a missing working folder too: do not blame the command then.
+    const why = error === 'ENOENT' && cwd !== undefined && !existsSync(cwd) ? 'working folder not found' : permanent;
+    const what = why === 'working folder not found' ? cwd : this.command[0];
+    this.emit('line', `${why}: ${what} (${error}); not restarted until the operator starts it again`, 'sys', false);
+    this.#set({ state: 'failed', error, restarts: this.#status.restarts });
   }
 
   #retry(end: Pick<RunStatus, 'code' | 'signal' | 'error'>): void {

@@ -48,7 +48,12 @@ export type FeedBody = z.infer<typeof feedBody>;
 export const feedStdinPolicies = ['nobody', 'members', 'everyone'] as const;
 export type FeedStdinPolicy = (typeof feedStdinPolicies)[number];
 
-export const feedStates = ['starting', 'running', 'exited', 'restarting', 'stopped'] as const;
+/**
+ * `finished`: ended on its own with code 0. `failed`: could not be started (program missing or not
+ * executable, `error` says which) and is not retried until the operator starts it. `exited`: what
+ * hosts before these two sent for a code-0 end; clients read it like `finished`.
+ */
+export const feedStates = ['starting', 'running', 'finished', 'failed', 'exited', 'restarting', 'stopped'] as const;
 export type FeedState = (typeof feedStates)[number];
 
 /** What a host says about one feed: sent to a member on joining the room and to every member on each change. */
@@ -62,11 +67,11 @@ export const feedInfo = z.object({
   state: z.enum(feedStates).catch('exited'),
   /** Process id while running. */
   pid: z.int().min(1).optional(),
-  /** Exit code of the last run (on `exited` and `restarting`), when it exited on its own. */
+  /** Exit code of the last run (on `finished` and `restarting`), when it exited on its own. */
   code: z.int().optional(),
   /** The signal that ended the last run, when one did. */
   signal: z.string().max(16).optional(),
-  /** Why the process could not be started, when it could not (e.g. `ENOENT`). */
+  /** Why the process could not be started, when it could not (`ENOENT`: no such program; `EACCES`: not executable). */
   error: z.string().max(200).optional(),
   /** Restarts since the operator last started it. */
   restarts: z.int().min(0),

@@ -81,7 +81,7 @@ describe('FeedService: one process shared by the room', () => {
     expect(state.feed.command).toEqual(['sh', '-c', expect.stringContaining('for i in')]);
   });
 
-  it('shows the state to every member as it changes: exited with its code, restarting with backoff, stopped, started', async () => {
+  it('shows the state to every member as it changes: finished, restarting with backoff, stopped, started, failed', async () => {
     const { feeds, joined } = await setup({ restartBaseMs: 200 });
     const ann = await joined('ops', 'ann');
     feeds.addCommand('ops', ['sh', '-c', 'echo bye; exit 7'], { name: 'flaky' });
@@ -92,11 +92,19 @@ describe('FeedService: one process shared by the room', () => {
     await feeds.stop('flaky');
     await ann.next('feed', (f) => f.feed.state === 'stopped');
     feeds.addCommand('ops', ['true'], { name: 'ok' });
-    const exited = await ann.next('feed', (f) => f.feed.name === 'ok' && f.feed.state === 'exited');
-    expect(exited.feed.code).toBe(0);
+    const finished = await ann.next('feed', (f) => f.feed.name === 'ok' && f.feed.state === 'finished');
+    expect(finished.feed.code).toBe(0);
     await waitFor(() => linesOf(ann, 'flaky', 'sys').includes('stopped by the operator'));
     expect(linesOf(ann, 'flaky', 'sys')).toContain('exited with code 7; restarting in 200 ms');
     expect(linesOf(ann, 'flaky')[0]).toBe('bye');
+    // A program that is not there is said once and not restarted.
+    feeds.addCommand('ops', ['no-such-command-xyz'], { name: 'missing' });
+    const failed = await ann.next('feed', (f) => f.feed.name === 'missing' && f.feed.state === 'failed');
+    expect(failed.feed).toMatchObject({ error: 'ENOENT', restarts: 0 });
+    expect(failed.feed.retryAt).toBeUndefined();
+    await waitFor(() =>
+      linesOf(ann, 'missing', 'sys').some((l) => l.startsWith('command not found: no-such-command-xyz')),
+    );
   });
 
   it('runs the command with the documented environment only', async () => {
@@ -106,8 +114,8 @@ describe('FeedService: one process shared by the room', () => {
     );
     const ann = await joined('ops', 'ann');
     feeds.addCommand('ops', ['env']);
-    await ann.next('feed', (f) => f.feed.state === 'exited');
-    await waitFor(() => linesOf(ann, 'env', 'sys').includes('exited with code 0'));
+    await ann.next('feed', (f) => f.feed.state === 'finished');
+    await waitFor(() => linesOf(ann, 'env', 'sys').includes('finished (exit code 0)'));
     expect(linesOf(ann, 'env').sort()).toEqual(
       [
         `PATH=${process.env.PATH}`,
@@ -295,7 +303,7 @@ describe('FeedService: floods, slow viewers and retention', () => {
     ann.send({ type: 'send', room: 'ops', id: 'keep-1', text: 'chat stays' });
     await ann.next('ack');
     const feed = feeds.addCommand('ops', ['sh', '-c', 'for i in $(seq 1 400); do echo $i; sleep 0.001; done']);
-    await ann.next('feed', (f) => f.feed.state === 'exited', 15_000);
+    await ann.next('feed', (f) => f.feed.state === 'finished', 15_000);
     await waitFor(() => feed.counts.stored >= 402);
     await new Promise((r) => setTimeout(r, 50));
     ann.send({ type: 'history', room: 'ops', limit: 500 });
@@ -303,7 +311,7 @@ describe('FeedService: floods, slow viewers and retention', () => {
     const kept = page.messages.filter((m) => m.kind === 'feed').flatMap((m) => m.body!.lines as { text: string }[]);
     expect(kept.length).toBeGreaterThanOrEqual(50);
     expect(kept.length).toBeLessThan(50 + 20);
-    expect(kept.at(-1)!.text).toBe('exited with code 0');
+    expect(kept.at(-1)!.text).toBe('finished (exit code 0)');
     expect(page.messages.some((m) => m.id === 'keep-1')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from '../../../src/main/feeds/index.ts';
 import { ProcessRunner, type RunStatus } from '../../../src/main/feeds/process-runner.ts';
@@ -34,10 +35,10 @@ function run(command: string[], limits: Partial<FeedLimits> = {}) {
 }
 
 describe('ProcessRunner', () => {
-  it('runs without a shell: stdout and stderr become lines, and an exit with 0 stays exited', async () => {
+  it('runs without a shell: stdout and stderr become lines, and an exit with 0 is finished', async () => {
     const { runner, lines, states, until } = run(['sh', '-c', 'echo out; echo err >&2; printf "no newline"']);
     runner.start();
-    await until(() => runner.status.state === 'exited');
+    await until(() => runner.status.state === 'finished');
     expect(lines.filter(([s]) => s !== 'sys')).toEqual(
       expect.arrayContaining([
         ['out', 'out'],
@@ -46,9 +47,9 @@ describe('ProcessRunner', () => {
       ]),
     );
     expect(lines[0]).toEqual(['sys', expect.stringMatching(/^started: sh -c .* \(pid \d+\)$/)]);
-    expect(lines.at(-1)).toEqual(['sys', 'exited with code 0']);
-    expect(states.map((s) => s.state)).toEqual(['starting', 'running', 'exited']);
-    expect(runner.status).toMatchObject({ state: 'exited', code: 0, restarts: 0 });
+    expect(lines.at(-1)).toEqual(['sys', 'finished (exit code 0)']);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'running', 'finished']);
+    expect(runner.status).toMatchObject({ state: 'finished', code: 0, restarts: 0 });
   });
 
   it('restarts a failing process with a backoff that doubles (base 50 ms, max 400 ms)', async () => {
@@ -61,12 +62,48 @@ describe('ProcessRunner', () => {
     expect(lines).toContainEqual(['sys', 'exited with code 3; restarting in 50 ms']);
   });
 
-  it('a command that cannot start is restarted with its error shown', async () => {
-    const { runner, until, lines } = run(['/nonexistent/program']);
+  it('a command that does not exist fails once and is not restarted until the operator starts it', async () => {
+    const { runner, until, lines, states } = run(['no-such-command-xyz', '--flag']);
     runner.start();
-    await until(() => runner.status.state === 'restarting');
-    expect(runner.status.error).toBe('ENOENT');
-    expect(lines).toContainEqual(['sys', 'could not start /nonexistent/program: ENOENT']);
+    await until(() => runner.status.state === 'failed');
+    expect(runner.status).toMatchObject({ state: 'failed', error: 'ENOENT', restarts: 0 });
+    expect(lines).toContainEqual([
+      'sys',
+      'command not found: no-such-command-xyz (ENOENT); not restarted until the operator starts it again',
+    ]);
+    await new Promise((r) => setTimeout(r, 300)); // six backoffs' worth (base 50 ms)
+    expect(states.map((s) => s.state)).toEqual(['starting', 'failed']);
+    runner.start(); // the operator tries again: one more try, and it stops again
+    await until(() => states.length === 4);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'failed', 'starting', 'failed']);
+    await runner.stop();
+    expect(runner.status.state).toBe('stopped');
+  });
+
+  it('a file that is not executable fails the same way (EACCES), without restarts', async () => {
+    const { runner, until, lines, states } = run([fileURLToPath(import.meta.url)]);
+    runner.start();
+    await until(() => runner.status.state === 'failed');
+    expect(runner.status.error).toBe('EACCES');
+    expect(lines.at(-1)?.[1]).toMatch(/^not executable: .*process-runner\.test\.ts \(EACCES\); not restarted/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(states.filter((s) => s.state === 'restarting')).toEqual([]);
+  });
+
+  it('a working folder that does not exist is named as such, not as a missing command', async () => {
+    const runner = new ProcessRunner({
+      command: ['sh', '-c', 'true'],
+      env: { PATH: process.env.PATH },
+      cwd: '/nonexistent/folder',
+      limits: { ...DEFAULT_FEED_LIMITS, restartBaseMs: 50 },
+      clock: Date.now,
+    });
+    runners.push(runner);
+    const lines: string[] = [];
+    runner.on('line', (text) => lines.push(text));
+    runner.start();
+    await new Promise<void>((resolve) => runner.on('status', (s) => s.state === 'failed' && resolve()));
+    expect(lines.at(-1)).toMatch(/^working folder not found: \/nonexistent\/folder \(ENOENT\)/);
   });
 
   it('stop ends the whole process group, with SIGKILL after the grace when SIGTERM is ignored', async () => {
