@@ -66,6 +66,8 @@ export const banInfo = z.object({
   createdAt: timestamp,
   /** Null: until lifted. */
   until: timestamp.nullable(),
+  /** A device ban: the nickname last seen with the device (now, or when banned); absent when the host knows none. */
+  nick: z.string().max(32).optional(),
 });
 
 export const muteInfo = z.object({
@@ -74,6 +76,8 @@ export const muteInfo = z.object({
   reason: z.string(),
   createdAt: timestamp,
   until: timestamp.nullable(),
+  /** The nickname last seen with the device (connected now, or when muted); absent when the host knows none. */
+  nick: z.string().max(32).optional(),
 });
 
 /** Everything the operator's table shows, read at `at`. */

@@ -116,7 +116,7 @@ export async function runModerationCommand(moderation: Moderation, command: Mode
         bans
           .map(
             (b) =>
-              `  ${b.id}: ${b.device ? `device ${b.device}` : b.range} ${untilText(b.until)}${b.reason ? ` — ${b.reason}` : ''}`,
+              `  ${b.id}: ${b.device ? `device ${b.device}${nickText(b.nick)}` : b.range} ${untilText(b.until)}${b.reason ? ` — ${b.reason}` : ''}`,
           )
           .join('\n') + '\n'
       );
@@ -126,7 +126,10 @@ export async function runModerationCommand(moderation: Moderation, command: Mode
       if (mutes.length === 0) return '  no mutes\n';
       return (
         mutes
-          .map((m) => `  #${m.room} ${m.device} ${untilText(m.until)}${m.reason ? ` — ${m.reason}` : ''}`)
+          .map(
+            (m) =>
+              `  #${m.room} ${m.device}${nickText(m.nick)} ${untilText(m.until)}${m.reason ? ` — ${m.reason}` : ''}`,
+          )
           .join('\n') + '\n'
       );
     }
@@ -148,14 +151,17 @@ export async function runModerationCommand(moderation: Moderation, command: Mode
       const who = command.who;
       const target =
         DEVICE_TAG.test(who) && !view().connections.some((c) => c.member === who) ? { device: who } : { member: who };
-      return resultText(
-        `muted in #${command.room}`,
-        await moderation.mute({ room: command.room, ...target, ...pick(command, 'durationMs', 'reason') }),
+      const result = await moderation.mute({ room: command.room, ...target, ...pick(command, 'durationMs', 'reason') });
+      // A mute closes nothing: say what it does instead of "0 connections closed".
+      const named = result.mute?.nick ?? result.mute?.device ?? who;
+      return recordedText(
+        `muted ${named} in #${command.room} ${untilText(result.mute?.until ?? null)}: what they send there is refused`,
+        result,
       );
     }
     case 'unmute':
-      return resultText(
-        `unmuted in #${command.room}`,
+      return recordedText(
+        `unmuted in #${command.room}: they may write there again`,
         await moderation.unmute({ room: command.room, device: command.device }),
       );
   }
@@ -181,6 +187,18 @@ function untilText(until: number | null): string {
 }
 
 function resultText(what: string, result: ModerationResult): string {
-  const where = result.recorded.map((r) => `${r.room} #${r.seq}`).join(', ') || 'no room';
-  return `${what}: ${result.closed} connection${result.closed === 1 ? '' : 's'} closed; recorded in ${where}\n`;
+  const closed = `${result.closed} connection${result.closed === 1 ? '' : 's'} closed`;
+  return `${what}: ${closed}; recorded in ${whereText(result)}\n`;
+}
+
+function recordedText(what: string, result: ModerationResult): string {
+  return `${what}; recorded in ${whereText(result)}\n`;
+}
+
+function whereText(result: ModerationResult): string {
+  return result.recorded.map((r) => `${r.room} #${r.seq}`).join(', ') || 'no room';
+}
+
+function nickText(nick: string | undefined): string {
+  return nick ? ` (${nick})` : '';
 }

@@ -181,7 +181,14 @@ async function runFeedCommand(feeds: FeedService, command: FeedCommand): Promise
           .map((feed) => {
             const info = feed.info();
             const state =
-              info.state + (info.code !== undefined ? ` (code ${info.code})` : info.signal ? ` (${info.signal})` : '');
+              info.state +
+              (info.code !== undefined
+                ? ` (code ${info.code})`
+                : info.signal
+                  ? ` (${info.signal})`
+                  : info.error
+                    ? ` (${info.error})`
+                    : '');
             const what = info.command ? JSON.stringify(info.command) : 'host metrics';
             return `  ${feed.name} in ${feed.room.name}: ${state}, ${what}, stdin ${info.stdin}, ${info.restarts} restarts`;
           })

@@ -116,6 +116,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rooms ADD COLUMN scram_verifier TEXT;
   `,
+  // 8: the nickname a banned or muted device had when the operator acted, so the lists can say who
+  // it was after it left (and after a restart). Null when the host did not know one.
+  `
+  ALTER TABLE bans ADD COLUMN nick TEXT;
+  ALTER TABLE mutes ADD COLUMN nick TEXT;
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

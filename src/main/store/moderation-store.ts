@@ -9,6 +9,8 @@ export interface BanRecord {
   createdAt: number;
   /** Null: until lifted. */
   until: number | null;
+  /** The device's nickname when it was banned (migration 8); null for a range, or when unknown. */
+  nick: string | null;
 }
 
 /** A device muted in a room, as stored. */
@@ -18,6 +20,8 @@ export interface MuteRecord {
   reason: string;
   createdAt: number;
   until: number | null;
+  /** The device's nickname when it was muted; null when unknown. */
+  nick: string | null;
 }
 
 type BanRow = {
@@ -27,8 +31,16 @@ type BanRow = {
   reason: string;
   created_at: number;
   until: number | null;
+  nick: string | null;
 };
-type MuteRow = { room_id: number; device: string; reason: string; created_at: number; until: number | null };
+type MuteRow = {
+  room_id: number;
+  device: string;
+  reason: string;
+  created_at: number;
+  until: number | null;
+  nick: string | null;
+};
 
 /**
  * The operator's bans and mutes in SQLite (migration 5), so a restart lifts nothing. Reads are for
@@ -44,11 +56,11 @@ export class ModerationStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#insertBan = db.prepare(
-      'INSERT INTO bans (device, range, reason, created_at, until) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      'INSERT INTO bans (device, range, reason, created_at, until, nick) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
     );
     this.#deleteBan = db.prepare('DELETE FROM bans WHERE id = ?');
     this.#upsertMute = db.prepare(
-      'INSERT OR REPLACE INTO mutes (room_id, device, reason, created_at, until) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO mutes (room_id, device, reason, created_at, until, nick) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#deleteMute = db.prepare('DELETE FROM mutes WHERE room_id = ? AND device = ?');
   }
@@ -64,11 +76,14 @@ export class ModerationStore {
       reason: r.reason,
       createdAt: r.created_at,
       until: r.until,
+      nick: r.nick,
     }));
   }
 
   addBan(ban: Omit<BanRecord, 'id'>): number {
-    const row = this.#insertBan.get(ban.device, ban.range, ban.reason, ban.createdAt, ban.until) as { id: number };
+    const row = this.#insertBan.get(ban.device, ban.range, ban.reason, ban.createdAt, ban.until, ban.nick) as {
+      id: number;
+    };
     return row.id;
   }
 
@@ -86,12 +101,13 @@ export class ModerationStore {
       reason: r.reason,
       createdAt: r.created_at,
       until: r.until,
+      nick: r.nick,
     }));
   }
 
   /** Mute a device in a room; a second mute of the same pair replaces the first. */
   putMute(mute: MuteRecord): void {
-    this.#upsertMute.run(mute.roomId, mute.device, mute.reason, mute.createdAt, mute.until);
+    this.#upsertMute.run(mute.roomId, mute.device, mute.reason, mute.createdAt, mute.until, mute.nick);
   }
 
   removeMute(roomId: number, device: string): void {

@@ -100,11 +100,22 @@ describe('the headless host: admin secret and moderation from its console', () =
         .poll(() => host.stdout(), { timeout: 5000 })
         .toMatch(/kicked: 1 connection closed; recorded in general #1/);
 
+      const ann2 = await TestClient.greeted(url, 'ann', 'device-ann2-console');
+      ann2.send({ type: 'join', room: 'general' });
+      await ann2.next('joined');
       host.child.stdin!.write(`ban ${member(bob)} 1h spam\nbans\nkick nobody\n`);
       expect((await bob.closed).code).toBe(CLOSE_CODES.banned);
       await expect.poll(() => host.stdout(), { timeout: 5000 }).toMatch(/error: no connected member "nobody"/);
       expect(host.stdout()).toMatch(/ban 1: 1 connection closed; recorded in general #2/);
-      expect(host.stdout()).toMatch(/ {2}1: device [0-9a-f]{16} until \S+ — spam/);
+      expect(host.stdout()).toMatch(/ {2}1: device [0-9a-f]{16} \(bob\) until \S+ — spam/);
+
+      // A mute closes nothing, and says what it does.
+      host.child.stdin!.write(`mute #general ${member(ann2)} 10m calm\nmutes\n`);
+      await expect
+        .poll(() => host.stdout(), { timeout: 5000 })
+        .toMatch(/muted ann in #general until \S+: what they send there is refused; recorded in general #\d+/);
+      await expect.poll(() => host.stdout(), { timeout: 5000 }).toMatch(/ {2}#general [0-9a-f]{16} \(ann\) until/);
+      expect(host.stdout()).not.toMatch(/muted.*connections? closed/);
     } finally {
       host.child.kill('SIGTERM');
       await host.exited;

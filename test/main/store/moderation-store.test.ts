@@ -23,18 +23,21 @@ describe('ModerationStore', () => {
       reason: 'spam',
       createdAt: 10,
       until: null,
+      nick: 'dave',
     });
-    store.addBan({ device: null, range: '10.0.0.0/24', reason: '', createdAt: 10, until: 100 });
-    store.putMute({ roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'one', createdAt: 10, until: 50 });
-    store.putMute({ roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'two', createdAt: 11, until: 500 });
+    store.addBan({ device: null, range: '10.0.0.0/24', reason: '', createdAt: 10, until: 100, nick: null });
+    const mute = { roomId: room.id, device: 'a1b2c3d4e5f60718', createdAt: 10, until: 50, nick: null };
+    store.putMute({ ...mute, reason: 'one' });
+    store.putMute({ ...mute, reason: 'two', createdAt: 11, until: 500, nick: 'carol' });
     db.close();
 
     db = openDatabase({ path });
     store = new ModerationStore(db);
     expect(store.bans(99).map((b) => b.range ?? b.device)).toEqual(['a1b2c3d4e5f60718', '10.0.0.0/24']);
+    expect(store.bans(99).map((b) => b.nick)).toEqual(['dave', null]); // the nickname when banned, kept
     expect(store.bans(100).map((b) => b.id)).toEqual([forever]); // expired at `until`
     expect(store.mutes(60)).toEqual([
-      { roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'two', createdAt: 11, until: 500 },
+      { roomId: room.id, device: 'a1b2c3d4e5f60718', reason: 'two', createdAt: 11, until: 500, nick: 'carol' },
     ]);
     store.removeBan(forever);
     store.removeMute(room.id, 'a1b2c3d4e5f60718');
@@ -46,8 +49,9 @@ describe('ModerationStore', () => {
   it('refuses a ban that names both a device and a range, or neither', () => {
     const db = openDatabase({ path: ':memory:' });
     const store = new ModerationStore(db);
-    expect(() => store.addBan({ device: 'a', range: '10.0.0.1/32', reason: '', createdAt: 1, until: null })).toThrow();
-    expect(() => store.addBan({ device: null, range: null, reason: '', createdAt: 1, until: null })).toThrow();
+    const ban = { reason: '', createdAt: 1, until: null, nick: null };
+    expect(() => store.addBan({ ...ban, device: 'a', range: '10.0.0.1/32' })).toThrow();
+    expect(() => store.addBan({ ...ban, device: null, range: null })).toThrow();
     db.close();
   });
 });

@@ -11,6 +11,8 @@ export interface Ban {
   readonly reason: string;
   readonly createdAt: number;
   readonly until: number | null;
+  /** A device ban: the device's nickname when it was banned; null when unknown (and for a range). */
+  readonly nick: string | null;
 }
 
 export type NewBan = Omit<Ban, 'id' | 'createdAt'>;
@@ -48,6 +50,7 @@ export class BanList {
       reason: ban.reason,
       createdAt: now,
       until: ban.until,
+      nick: ban.nick,
     });
     const added = { ...ban, id, createdAt: now };
     this.#bans.push(added);
@@ -83,7 +86,9 @@ export class BanList {
   }
 }
 
-export function banInfoOf(ban: Ban): BanInfo {
+/** The ban as the view shows it; `nickNow` is the device's nickname if it is connected now (it wins). */
+export function banInfoOf(ban: Ban, nickNow?: string): BanInfo {
+  const nick = nickNow ?? ban.nick;
   return {
     id: ban.id,
     ...(ban.device !== null ? { device: ban.device } : {}),
@@ -91,5 +96,6 @@ export function banInfoOf(ban: Ban): BanInfo {
     reason: ban.reason,
     createdAt: ban.createdAt,
     until: ban.until,
+    ...(nick ? { nick } : {}),
   };
 }

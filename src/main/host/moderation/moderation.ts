@@ -126,8 +126,8 @@ export class Moderation implements ModerationChecks {
     return {
       at: now,
       connections,
-      bans: this.#bans.list(now).map(banInfoOf),
-      mutes: this.#mutes.list(now).map(muteInfoOf),
+      bans: this.#bans.list(now).map((b) => banInfoOf(b, b.device === null ? undefined : this.#nickOf(b.device))),
+      mutes: this.#mutes.list(now).map((m) => muteInfoOf(m, this.#nickOf(m.device))),
     };
   }
 
@@ -165,7 +165,7 @@ export class Moderation implements ModerationChecks {
     }
     const reason = r.reason ?? '';
     const until = r.durationMs === undefined ? null : now + r.durationMs;
-    const ban = this.#guard(() => this.#bans.add({ device, range, reason, until }, now));
+    const ban = this.#guard(() => this.#bans.add({ device, range, reason, until, nick: nick ?? null }, now));
     const covered = this.#connected().filter((s) =>
       device !== null ? s.greeted && s.deviceTag === device : range!.matches(s.address),
     );
@@ -200,7 +200,7 @@ export class Moderation implements ModerationChecks {
     const { device, nick } = this.#deviceOf(r, 'that connection has not said hello yet');
     const reason = r.reason ?? '';
     const until = r.durationMs === undefined ? null : now + r.durationMs;
-    const mute = this.#guard(() => this.#mutes.put({ room, device, reason, until }, now));
+    const mute = this.#guard(() => this.#mutes.put({ room, device, reason, until, nick: nick ?? null }, now));
     const body: ModerationBody = {
       action: 'mute',
       target: { scope: 'device', device, ...(nick ? { nick } : {}) },

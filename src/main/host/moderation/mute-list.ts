@@ -8,6 +8,8 @@ export interface Mute {
   readonly reason: string;
   readonly createdAt: number;
   readonly until: number | null;
+  /** The device's nickname when it was muted; null when unknown. */
+  readonly nick: string | null;
 }
 
 const inForce = (mute: Mute, now: number) => mute.until === null || mute.until > now;
@@ -44,6 +46,7 @@ export class MuteList {
       reason: mute.reason,
       createdAt: now,
       until: mute.until,
+      nick: mute.nick,
     });
     this.#set(stored);
     return stored;
@@ -97,12 +100,15 @@ export class MuteList {
   }
 }
 
-export function muteInfoOf(mute: Mute): MuteInfo {
+/** The mute as the view shows it; `nickNow` is the device's nickname if it is connected now (it wins). */
+export function muteInfoOf(mute: Mute, nickNow?: string): MuteInfo {
+  const nick = nickNow ?? mute.nick;
   return {
     room: mute.room.name,
     device: mute.device,
     reason: mute.reason,
     createdAt: mute.createdAt,
     until: mute.until,
+    ...(nick ? { nick } : {}),
   };
 }

@@ -292,6 +292,40 @@ describe('ban', () => {
   });
 });
 
+describe('names in the lists', () => {
+  it('bans and mutes keep the nickname the device had, after it left and across a restart', async () => {
+    dir = mkdtempSync(joinPath(tmpdir(), 'tincan-ban-nick-'));
+    await host({ dataDir: dir });
+    const dave = await greeted('Dave', 'device-dave-kept');
+    const carol = await greeted('Carol', 'device-carol-kept');
+    await join(carol, 'general');
+    await h!.host.moderation.ban({ member: memberOf(dave), reason: 'ban test' });
+    await h!.host.moderation.mute({ room: 'general', member: memberOf(carol) });
+    await dave.closed;
+    await carol.close();
+    await until(() => (h!.host.moderation.view().connections.length === 0 ? true : undefined));
+    expect(h!.host.moderation.view().bans).toMatchObject([{ device: deviceOf(dave), nick: 'Dave' }]);
+    expect(h!.host.moderation.view().mutes).toMatchObject([{ device: deviceOf(carol), nick: 'Carol' }]);
+    // A range names no one; a device tag the host never saw has no name.
+    await h!.host.moderation.ban({ range: '127.0.9.0/24' });
+    await h!.host.moderation.ban({ device: 'a1b2c3d4e5f60718' });
+    await h!.stop();
+    h = await startHost({ dataDir: dir }, []);
+    const view = h.host.moderation.view();
+    expect(view.bans.map((b) => b.nick)).toEqual(['Dave', undefined, undefined]);
+    expect(view.mutes.map((m) => m.nick)).toEqual(['Carol']);
+  });
+
+  it('a muted device that is connected shows the nickname it has now', async () => {
+    await host();
+    const carol = await greeted('Carol', 'device-carol-kept');
+    await join(carol, 'general');
+    await h!.host.moderation.mute({ room: 'general', member: memberOf(carol) });
+    carol.send({ type: 'nick', ref: 'n', nick: 'Caz' });
+    await until(() => (h!.host.moderation.view().mutes[0]?.nick === 'Caz' ? true : undefined));
+  });
+});
+
 describe('mute', () => {
   it('refuses send and typing in that room only, with muted and retryAfterMs, until it expires', async () => {
     const time = skewedClock();
