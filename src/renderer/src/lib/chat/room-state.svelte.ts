@@ -40,6 +40,11 @@ export class RoomState {
   joinRetryAt = $state<number | null>(null);
   /** Joins the host refused since the last admission: each one is shown afresh, so a retry visibly got its answer. */
   joinRefusals = $state(0);
+  /**
+   * Until when the host said we are muted here (ms since epoch; Infinity: until unmuted), or null.
+   * Learned from its `muted` refusals; a message it takes again (an ack) clears it.
+   */
+  mutedUntil = $state<number | null>(null);
   /** True once the oldest message of the room is loaded. */
   reachedStart = $state(false);
   loadingOlder = $state(false);

@@ -96,6 +96,9 @@ export const en = {
   'composer.hint': 'Enter to send, Shift+Enter for a new line',
   'composer.send': 'Send',
   'composer.tooLong': '{count} characters over the limit',
+  'composer.mutedUntil': 'The host muted you in this room until {time}: what you send here is refused until then.',
+  'composer.mutedUntilUnmuted':
+    'The host muted you in this room until the operator lifts it: what you send here is refused.',
   'conn.state.0': 'CONNECTING',
   'conn.state.1': 'OPEN',
   'conn.state.2': 'CLOSING',

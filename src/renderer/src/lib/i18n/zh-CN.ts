@@ -97,6 +97,8 @@ export const zhCN: Record<MessageKey, string> = {
   'composer.hint': 'Enter 发送，Shift+Enter 换行',
   'composer.send': '发送',
   'composer.tooLong': '超出上限 {count} 个字符',
+  'composer.mutedUntil': '主机已在本房间将你禁言至 {time}：在此之前你在这里发送的内容会被拒绝。',
+  'composer.mutedUntilUnmuted': '主机已在本房间将你禁言，直到管理员解除：你在这里发送的内容会被拒绝。',
   'conn.state.0': 'CONNECTING 连接中',
   'conn.state.1': 'OPEN 已连接',
   'conn.state.2': 'CLOSING 关闭中',

@@ -492,6 +492,11 @@ export class HostClient {
         this.#pending.take(frame.ref);
         if (this.feeds.settle(frame.id)) return;
         if (this.#outbox.acknowledge(frame.id)) this.outboxVersion++;
+        // Taken: whatever mute there was has ended (or was lifted early).
+        if (frame.room) {
+          const acked = this.rooms.get(frame.room);
+          if (acked) acked.mutedUntil = null;
+        }
         this.#flushSoon();
         return;
       case 'message':
@@ -621,6 +626,10 @@ export class HostClient {
   }
 
   #error(frame: HostFrameOf<'error'>): void {
+    if (frame.code === 'muted' && frame.room) {
+      const room = this.rooms.get(frame.room);
+      if (room) room.mutedUntil = frame.retryAfterMs === undefined ? Infinity : this.#now() + frame.retryAfterMs;
+    }
     if (this.feeds.settle(frame.id, frame.code)) return;
     if (this.files.error(frame)) return;
     this.lastError = frame.code;

@@ -78,11 +78,13 @@ export class Outbox {
   }
 
   setState(id: string, state: OutgoingState, error?: string): void {
-    const m = this.get(id);
-    if (!m) return;
-    m.state = state;
-    if (error === undefined) delete m.error;
-    else m.error = error;
+    const i = this.#messages.findIndex((m) => m.id === id);
+    if (i < 0) return;
+    const { error: _previous, ...rest } = this.#messages[i]!;
+    // A new object rather than the old one changed: a list keyed by id (the room view's) redraws a
+    // row only when its item is a new object, so a message failing after it was drawn showed as
+    // "Sending…" for good.
+    this.#messages[i] = error === undefined ? { ...rest, state } : { ...rest, state, error };
     this.#save();
   }
 
@@ -97,14 +99,9 @@ export class Outbox {
 
   /** After a disconnect nothing is in flight: what was sending goes back to the queue. */
   requeueSending(): void {
-    let changed = false;
-    for (const m of this.#messages) {
-      if (m.state === 'sending') {
-        m.state = 'queued';
-        changed = true;
-      }
-    }
-    if (changed) this.#save();
+    if (!this.#messages.some((m) => m.state === 'sending')) return;
+    this.#messages = this.#messages.map((m) => (m.state === 'sending' ? { ...m, state: 'queued' } : m));
+    this.#save();
   }
 
   /** Give up on a failed message. */
