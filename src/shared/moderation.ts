@@ -86,6 +86,8 @@ export const moderationView = z.object({
   connections: z.array(connectionInfo).max(100_000),
   bans: z.array(banInfo).max(MAX_BANS),
   mutes: z.array(muteInfo).max(MAX_MUTES),
+  /** Admin API only: the address the view was asked from (the operator's own, as the host sees it). */
+  viewer: z.string().max(64).optional(),
 });
 
 const reasonField = { reason: moderationReason.optional() };

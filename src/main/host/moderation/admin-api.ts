@@ -104,7 +104,7 @@ export class AdminApi {
       const next = this.#failures.failed(address, now);
       if (next > 0) throw this.#tooMany(req, next);
       req.resume(); // an unread body would hold the connection
-      throw new HttpError(401, 'the admin secret is required (Authorization: Bearer <secret>)', {
+      throw new HttpError(401, 'the admin secret is missing or wrong (send Authorization: Bearer <secret>)', {
         'WWW-Authenticate': 'Bearer realm="tincan-admin"',
       });
     }
@@ -112,7 +112,7 @@ export class AdminApi {
     if (route === 'view') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         throw new HttpError(405, 'view takes GET', { Allow: 'GET, HEAD' });
-      return moderation.view();
+      return { ...moderation.view(), viewer: address }; // so the page can warn before banning its own address
     }
     const announce = this.#options.announce;
     const action = Object.hasOwn(ACTIONS, route) ? ACTIONS[route] : undefined;

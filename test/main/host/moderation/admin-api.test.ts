@@ -83,7 +83,7 @@ describe('admin API', () => {
       const r = await call('/admin/api/view', { ...(secret === undefined ? {} : { secret }) });
       expect(r.status, String(secret)).toBe(401);
       expect(r.headers['www-authenticate']).toBe('Bearer realm="tincan-admin"');
-      expect(r.json).toEqual({ error: 'the admin secret is required (Authorization: Bearer <secret>)' });
+      expect(r.json).toEqual({ error: 'the admin secret is missing or wrong (send Authorization: Bearer <secret>)' });
       expect(r.text).not.toContain('ann');
     }
     const kick = await call('/admin/api/kick', { body: { member: 'x' }, secret: 'wrong' });
@@ -99,6 +99,10 @@ describe('admin API', () => {
     expect(view.status).toBe(200);
     const { connections } = view.json as { connections: { member: string; nick: string }[] };
     expect(connections.map((c) => c.nick)).toEqual(['ann']);
+    // The view says whom it answered, so the page can warn before the operator bans their own address.
+    expect((view.json as { viewer: string }).viewer).toBe('127.0.0.1');
+    const fromElsewhere = await call('/admin/api/view', { secret: SECRET, from: '127.0.4.2' });
+    expect((fromElsewhere.json as { viewer: string }).viewer).toBe('127.0.4.2');
     const kicked = await call('/admin/api/kick', {
       secret: SECRET,
       body: { member: connections[0]!.member, reason: 'bye' },
