@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ansiSpans, spanStyle } from '../../../../src/renderer/src/lib/feeds/ansi-spans.ts';
-import { alignedData, feedPoints, MAX_SERIES, numbersOf } from '../../../../src/renderer/src/lib/feeds/series.ts';
+import {
+  alignedData,
+  feedCharts,
+  feedPoints,
+  MAX_SERIES,
+  MIN_CHART_POINTS,
+  numbersOf,
+} from '../../../../src/renderer/src/lib/feeds/series.ts';
 import type { StoredMessage } from '../../../../src/shared/protocol/index.ts';
 
 describe('numbersOf', () => {
@@ -48,6 +55,45 @@ describe('feedPoints and alignedData', () => {
     const wide = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, i]));
     const { fields } = alignedData(feedPoints([message(1, 1000, 'w', [JSON.stringify(wide)])], 0).get('w')!);
     expect(fields).toHaveLength(MAX_SERIES);
+  });
+});
+
+describe('feedCharts', () => {
+  const line = (seq: number, ts: number, feed: string, text: string): StoredMessage => ({
+    seq,
+    id: `m${seq}`,
+    from: { nick: feed, device: 'host', source: 'feed' },
+    kind: 'feed',
+    text,
+    body: { feed, lines: [{ text }] },
+    ts,
+  });
+
+  it('keeps the charts in feed-name order whichever feed printed last (they swapped places at each line)', () => {
+    const messages = [
+      line(1, 1000, 'sh', 'cpu=1'),
+      line(2, 2000, 'host-metrics', '{"cpu":5}'),
+      line(3, 3000, 'sh', 'cpu=2'),
+      line(4, 4000, 'host-metrics', '{"cpu":6}'),
+    ];
+    expect(feedCharts(messages, 0).map((c) => c.name)).toEqual(['host-metrics', 'sh']);
+    expect(feedCharts([...messages, line(5, 5000, 'sh', 'cpu=3')], 0).map((c) => c.name)).toEqual([
+      'host-metrics',
+      'sh',
+    ]);
+    expect(feedCharts(messages, 0)[0]).toMatchObject({
+      fields: ['cpu'],
+      data: [
+        [2, 4],
+        [5, 6],
+      ],
+    });
+  });
+
+  it(`charts a feed once ${MIN_CHART_POINTS} of its lines in the window hold numbers`, () => {
+    expect(feedCharts([line(1, 1000, 'a', 'x=1')], 0)).toEqual([]);
+    expect(feedCharts([line(1, 1000, 'a', 'x=1'), line(2, 2000, 'a', 'x=2')], 1.5)).toEqual([]);
+    expect(feedCharts([line(1, 1000, 'a', 'x=1'), line(2, 2000, 'a', 'x=2')], 0)).toHaveLength(1);
   });
 });
 

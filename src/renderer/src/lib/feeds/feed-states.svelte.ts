@@ -16,10 +16,22 @@ export class FeedStates {
   readonly #inputs = new Map<string, { room: string; feed: string }>();
   /** The last refusal of a typed line, per "room/feed". */
   readonly refusals = new SvelteMap<string, ErrorCode>();
+  /**
+   * The last change of a feed's state, per room, for a polite live region: a screen reader is told
+   * that a feed started, stopped or failed, never each of its lines (terminals and log viewers do
+   * the same). `n` makes a repeated change (failed again) a new announcement.
+   */
+  readonly #changes = new SvelteMap<string, { feed: FeedInfo; n: number }>();
+  #changeCount = 0;
 
   /** The room's feeds, in the order the host first named them. */
   inRoom(room: string): readonly FeedInfo[] {
     return this.#feeds.get(room) ?? [];
+  }
+
+  /** The room's last feed state change (see #changes), if any since this client joined. */
+  lastChange(room: string): { feed: FeedInfo; n: number } | undefined {
+    return this.#changes.get(room);
   }
 
   lastSkipped(room: string): Skipped | undefined {
@@ -31,6 +43,11 @@ export class FeedStates {
     const at = list.findIndex((f) => f.name === frame.feed.name);
     const next = at < 0 ? [...list, frame.feed] : list.map((f, i) => (i === at ? frame.feed : f));
     this.#feeds.set(frame.room, next);
+    // The first word about a feed is how it is, not a change (joining a room of ten feeds says nothing).
+    // A failure is one even in the same state: a feed that cannot start stays `restarting`, counting up.
+    const before = at < 0 ? undefined : list[at]!;
+    if (before && (before.state !== frame.feed.state || frame.feed.restarts > before.restarts))
+      this.#changes.set(frame.room, { feed: frame.feed, n: ++this.#changeCount });
   }
 
   skipped({ type: _type, ...marker }: HostFrameOf<'skipped'>): void {

@@ -89,3 +89,20 @@ export function alignedData(points: readonly Point[]): { fields: string[]; data:
   for (const field of fields) data.push(points.map((p) => p.values[field] ?? null));
   return { fields, data };
 }
+
+/** A feed is charted once this many of its recent lines hold numbers. */
+export const MIN_CHART_POINTS = 2;
+
+/**
+ * The room's charts from `since` (seconds) on: one per feed with numbers, ordered by feed name so
+ * they keep their places as lines arrive (the newest-first scan would swap them at every line).
+ */
+export function feedCharts(
+  messages: readonly StoredMessage[],
+  since: number,
+): { name: string; fields: string[]; data: (number | null)[][] }[] {
+  return [...feedPoints(messages, since)]
+    .filter(([, points]) => points.length >= MIN_CHART_POINTS)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, points]) => ({ name, ...alignedData(points) }));
+}
