@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the host operator moderates', 
           '127.0.0.1',
           'team',
           expect.stringMatching(/^\d+s$/),
-          '—', // no heartbeat yet (every 30 s)
+          'measuring…', // no heartbeat yet (every 30 s)
           '0 B',
           expect.stringMatching(/\/s · .*\/s$/),
           expect.stringMatching(/\/s · .*\/s$/),
@@ -102,7 +102,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('the host operator moderates', 
       await page.getByRole('button', { name: 'Mute bob' }).click();
       await page.getByLabel('Reason (shown in the room)').fill('cool off');
       await page.getByRole('button', { name: 'Mute', exact: true }).click();
-      await page.getByText('Done: 0 connection(s) closed, recorded in 1 room(s).').waitFor();
+      await page
+        .getByText('Muted in team: what they send there is refused until the mute ends. Noted in team.')
+        .waitFor();
+      // The list names the muted device by its nickname, with its tag beside it.
+      await expect
+        .poll(() => page.locator('li', { hasText: 'Unmute' }).innerText())
+        .toMatch(/^team:\s+bob\s+[0-9a-f]{16}\s+until/);
       await page.getByRole('heading', { name: 'Mutes' }).waitFor();
       bob.send({ type: 'send', ref: 'b', room: 'team', id: 'b-1', text: 'let me speak' });
       expect(await bob.next('error', (e) => e.ref === 'b')).toMatchObject({ code: 'muted', room: 'team' });
@@ -155,18 +161,68 @@ describe.skipIf(!hasChromium && !process.env.CI)('the host operator moderates', 
       await page.getByRole('heading', { name: 'Host admin' }).waitFor();
       await page.getByLabel('Admin secret').fill('not-the-secret');
       await page.getByRole('button', { name: 'Open' }).click();
-      await page.getByText(/That secret was refused: the admin secret is required/).waitFor();
+      await page
+        .getByText('That secret is wrong. Copy it from the file admin-secret in the host’s data folder.')
+        .waitFor();
+      await page.getByText(/prints the secret at start only when its output is a terminal/).waitFor();
       await expect(page.getByText('cy').count()).resolves.toBe(0);
 
       await page.getByLabel('Admin secret').fill(secret);
       await page.getByRole('button', { name: 'Open' }).click();
       await page.getByRole('heading', { name: 'Connected (1)' }).waitFor();
       expect(page.url()).not.toContain(secret);
+
+      // Ban by range: checked in the form, with a warning for everyone else it covers and for the operator.
+      await member(host.port, 'dee', 'general', '127.0.1.5');
+      await member(host.port, 'ed', 'general', '127.0.1.6');
+      await page.getByRole('heading', { name: 'Connected (3)' }).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Ban dee' }).click();
+      await page.getByLabel('What to ban').selectOption('address');
+      expect(await page.getByRole('status').filter({ hasText: 'also bans' }).count()).toBe(0); // 127.0.1.5 alone
+      await page.getByLabel('What to ban').selectOption('range');
+      const range = page.getByLabel('Range', { exact: true });
+      expect(await range.inputValue()).toBe('127.0.1.0/24');
+      await page.getByText('This also bans 1 other connection: ed.').waitFor();
+      await range.fill('127.0.1.0/33');
+      await page.getByText('The number after “/” must be 0 to 32.').waitFor();
+      expect(await page.getByRole('button', { name: 'Ban', exact: true }).isDisabled()).toBe(true);
+      await range.fill('127.0.1');
+      await page.getByText(/Write an IP address or a CIDR range/).waitFor();
+      await range.fill('127.0.0.0/8');
+      await page.getByText('This also bans 2 other connections: cy, ed.').waitFor();
+      await page.getByText('It covers your own address (127.0.0.1) too').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'admin-ban-range-warning-en.png') });
+      await page.getByLabel('What to ban').selectOption('device');
+      await page.getByLabel('Reason (shown in the room)').fill('ban test');
+      await page.getByRole('button', { name: 'Ban', exact: true }).click();
+      await page.getByText('Banned: 1 connection was closed. Noted in general.').waitFor();
+      await expect
+        .poll(() => page.locator('li', { hasText: 'Lift ban' }).innerText())
+        .toMatch(/^dee\s+[0-9a-f]{16}\s+until .* — ban test/);
+      await page.screenshot({ path: join(SHOTS, 'admin-bans-named-en.png') });
+      await page.getByRole('button', { name: 'Kick ed' }).click();
+      await page.getByRole('button', { name: 'Kick', exact: true }).click();
+      await page.getByText('Kicked: the connection was closed. Noted in general.').waitFor();
+      await page.getByRole('heading', { name: 'Connected (1)' }).waitFor({ timeout: 10_000 });
+
       await page.getByRole('button', { name: 'Kick cy' }).click();
       await page.getByRole('button', { name: 'Kick', exact: true }).click();
       expect(await cy.closed).toEqual({ code: CLOSE_CODES.kicked, reason: 'kicked by the host' });
       await page.getByRole('heading', { name: 'Connected (0)' }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: join(SHOTS, 'admin-page-en.png') });
+
+      // A range ban that covers the browser: the app is a readable page saying why, /admin still opens.
+      await host.moderation.ban({ range: '127.0.0.0/8', durationMs: 30 * 60_000, reason: 'range test' });
+      const banned = await page.goto(`http://127.0.0.1:${host.port}/`);
+      expect(banned!.status()).toBe(403);
+      await page.getByText('You are banned from this host for 30 minutes: range test').waitFor();
+      await page.screenshot({ path: join(SHOTS, 'banned-page-en.png') });
+      await page.goto(`http://127.0.0.1:${host.port}/admin`);
+      await page.getByLabel('Admin secret').fill(secret);
+      await page.getByRole('button', { name: 'Open' }).click();
+      await page.locator('li', { hasText: '127.0.0.0/8' }).getByRole('button', { name: 'Lift ban' }).click();
+      await page.getByText(/^Ban lifted\. Noted in general\.$/).waitFor();
+      expect((await page.goto(`http://127.0.0.1:${host.port}/`))!.status()).toBe(200);
       await page.close();
     } finally {
       await host.close();

@@ -137,6 +137,8 @@ export class HostClient {
   lastError = $state<ErrorCode | null>(null);
   /** True once a close code said retrying cannot help (e.g. the host speaks another protocol). */
   gaveUp = $state(false);
+  /** Until when the host said we are banned (ms since epoch; Infinity: until lifted), from its `banned` error. */
+  bannedUntil = $state<number | null>(null);
   /** The address answers, but not as a Tincan host: not retrying, nothing of ours was sent. */
   notTincan = $state<NotTincanReason | null>(null);
   /** Connecting without the `tincan.v1` check, for hosts older than it (the user chose so). */
@@ -626,6 +628,8 @@ export class HostClient {
   }
 
   #error(frame: HostFrameOf<'error'>): void {
+    if (frame.code === 'banned')
+      this.bannedUntil = frame.retryAfterMs === undefined ? Infinity : this.#now() + frame.retryAfterMs;
     if (frame.code === 'muted' && frame.room) {
       const room = this.rooms.get(frame.room);
       if (room) room.mutedUntil = frame.retryAfterMs === undefined ? Infinity : this.#now() + frame.retryAfterMs;
