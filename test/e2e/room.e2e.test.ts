@@ -484,6 +484,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('phones, names, counts and clos
     await page.context().close();
   });
 
+  it('follows an invite link opened in a tab that already shows the app (only the hash changes)', async () => {
+    const page = await newPage();
+    await page.goto(`http://127.0.0.1:${host.port}/`);
+    await expect.poll(() => page.locator('.bar .state').first().textContent()).toContain('OPEN');
+    await page.goto(`http://127.0.0.1:${host.port}/#/join?room=general&name=box`); // no reload
+    const prompt = page.getByRole('dialog', { name: 'What should others call you?' });
+    await prompt.getByRole('textbox').fill('Hana');
+    await prompt.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('textbox', { name: /Message general/ }).waitFor();
+    expect(page.url()).not.toContain('#/join'); // followed once, not left for a reload to follow again
+    await page.context().close();
+  });
+
   it('keeps "N here" live: from presence in joined rooms, and by asking again for the others', async () => {
     const page = await openAs('Counter');
     const here = (room: string) =>

@@ -40,6 +40,13 @@ if (!adminPage && !bridge && (location.protocol === 'http:' || location.protocol
     // A page from a TLS-only host is https: (the browser accepted its certificate): wss:// then.
     app.connect(address, location.protocol === 'https:');
   }
+  // An invite link opened in a tab that already shows the app changes only the hash: follow it too.
+  window.addEventListener('hashchange', () => {
+    const later = parseInvite(location.href);
+    if (!later || !address) return;
+    void app.followInvite(later, address);
+    history.replaceState(null, '', location.pathname + location.search);
+  });
 }
 // Back in the rooms of the last session, on every host they were on (the page's own host is joined above).
 if (!adminPage) app.restoreHosts();
