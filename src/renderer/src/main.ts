@@ -3,6 +3,7 @@ import './app.css';
 import App from './App.svelte';
 import AdminPage from './components/moderation/AdminPage.svelte';
 import { AppState } from './lib/app-state.svelte.ts';
+import { BrowserNotifications, notificationsContext } from './lib/notify/browser-notifications.svelte.ts';
 import { AppSettings, BridgeSettingsBackend, LocalSettingsBackend } from './lib/settings/app-settings.svelte.ts';
 import { parseHostAddress } from '../../shared/host-address.ts';
 import { parseInvite } from '../../shared/invite.ts';
@@ -13,12 +14,12 @@ if (!target) throw new Error('Tincan: the #app element is missing from index.htm
 const bridge = window.tincan;
 const settings = new AppSettings(bridge ? new BridgeSettingsBackend(bridge) : new LocalSettingsBackend(localStorage));
 
+// A browser asks for notification rights only when the reader clicks "Notify me of mentions" (Sidebar).
+const browserNotifications = bridge ? undefined : new BrowserNotifications(window);
+
 function notify(title: string, body: string): void {
-  if (bridge) {
-    void bridge.notify({ title, body }).catch(() => {});
-  } else if ('Notification' in window && Notification.permission === 'granted') {
-    new Notification(title, { body });
-  }
+  if (bridge) void bridge.notify({ title, body }).catch(() => {});
+  else browserNotifications?.show(title, body);
 }
 
 await settings.load().catch((error: unknown) => console.error('[tincan] settings could not be loaded', error));
@@ -51,4 +52,7 @@ if (!adminPage && !bridge && (location.protocol === 'http:' || location.protocol
 // Back in the rooms of the last session, on every host they were on (the page's own host is joined above).
 if (!adminPage) app.restoreHosts();
 
-export default adminPage ? mount(AdminPage, { target, props: { app } }) : mount(App, { target, props: { app } });
+const context = browserNotifications ? notificationsContext(browserNotifications) : undefined;
+export default adminPage
+  ? mount(AdminPage, { target, props: { app } })
+  : mount(App, { target, props: { app }, ...(context ? { context } : {}) });
