@@ -64,8 +64,15 @@ async function openWorkbench(): Promise<Page> {
   return page;
 }
 
+/** Open the panel's connection settings (subprotocols, binaryType, reconnect, import), folded by default. */
+async function openSettings(panel: Locator): Promise<void> {
+  const details = panel.locator('details.settings');
+  if (!(await details.evaluate((el) => (el as HTMLDetailsElement).open))) await details.locator('summary').click();
+}
+
 async function connect(panel: Locator, url?: string, protocols = ''): Promise<void> {
   if (url !== undefined) await panel.locator('input.url').fill(url);
+  await openSettings(panel);
   await panel.locator('input.protocols').fill(protocols);
   await panel.locator('button.connect').click();
   await expect.poll(() => panel.getByTestId('ready-state').textContent()).toContain('1 OPEN');
@@ -176,6 +183,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     await expect
       .poll(() => panel.locator('.timeline li[data-direction="in"] .as').last().textContent())
       .toBe('as Blob');
+    // A Blob's bytes are read after it is logged: its row shows them once read, like any other.
+    await expect
+      .poll(() => panel.locator('.timeline li[data-direction="in"] .preview').last().textContent())
+      .toBe('ca fe');
     await panel.locator('select.binary-type').selectOption('arraybuffer');
     await send(panel, 'hex', 'beef');
     await expect
@@ -258,6 +269,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     const websocketd = panels.nth(3);
     await websocketd.locator('button.close-button').click();
     await expect.poll(() => websocketd.locator('.last-close').getAttribute('data-code')).toBe('1000');
+    await openSettings(websocketd);
     await websocketd.locator('input.protocols').fill('chat.v2');
     await websocketd.locator('button.connect').click();
     await expect.poll(() => websocketd.locator('.last-close').getAttribute('data-code')).toBe('1006');
@@ -298,6 +310,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     await page.getByRole('button', { name: 'New connection' }).click();
     const second = page.locator('article.panel').nth(1);
     await connect(second, servers['python-websockets']!.url);
+    await openSettings(second);
     await second.locator('input.import-file').setInputFiles(file);
     await expect(second.locator('.imported').textContent()).resolves.toContain('(3 outgoing)');
     await second.locator('button.replay-fast').click();
@@ -327,5 +340,62 @@ describe.skipIf(!hasChromium && !process.env.CI)('WebSocket workbench in Chromiu
     await expect(panel.locator('input.url').inputValue()).resolves.toBe(`ws://${address}/ws`);
     await expect.poll(() => panel.getByTestId('ready-state').textContent()).toContain('1 OPEN');
     await page.context().close();
+  });
+});
+
+describe.skipIf(!hasChromium && !process.env.CI)('the workbench layout', () => {
+  async function sendSome(panel: Locator): Promise<void> {
+    await connect(panel);
+    for (const text of ['one', 'two', 'three']) await send(panel, 'text', text);
+    await expect.poll(() => countIn(panel)).toBe(3);
+  }
+
+  it('at 1280×800 the frame log sits beside the send form, on screen while sending', async () => {
+    const page = await openWorkbench();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const panel = page.locator('article.panel').first();
+    // The rarely changed settings are folded away, one click from view.
+    expect(await panel.locator('input.protocols').isVisible()).toBe(false);
+    expect(await panel.locator('select.binary-type').isVisible()).toBe(false);
+    await sendSome(panel); // opens them, to connect with no subprotocol
+    expect(await panel.locator('select.binary-type').isVisible()).toBe(true);
+    const draft = (await panel.locator('textarea.draft').boundingBox())!;
+    const log = (await panel.locator('.timeline').boundingBox())!;
+    expect(log.x).toBeGreaterThanOrEqual(draft.x + draft.width); // beside, not below
+    expect(log.y).toBeLessThan(400);
+    const last = (await panel.locator('.timeline li[data-direction="in"]').last().boundingBox())!;
+    expect(last.y + last.height).toBeLessThanOrEqual(800);
+    await page.screenshot({ path: join(process.cwd(), 'test-results', 'screenshots', 'wb-desk-layout.png') });
+    await page.context().close();
+  });
+
+  it('on a 390×844 phone a Frames tab brings the log up without scrolling past the form', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+      locale: 'en-US',
+    });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${host.port}/`);
+    await page.getByRole('button', { name: 'Rooms and settings' }).first().tap();
+    await page.getByRole('button', { name: 'WebSocket workbench' }).tap();
+    const panel = page.locator('article.panel').first();
+    await panel.waitFor();
+    await sendSome(panel);
+    const frames = panel.getByRole('tab', { name: /Frames/ });
+    expect(await frames.textContent()).toMatch(/Frames \(\d+\)/);
+    expect(await panel.getByRole('tab', { name: 'Send' }).getAttribute('aria-selected')).toBe('true');
+    await frames.tap();
+    expect(await frames.getAttribute('aria-selected')).toBe('true');
+    expect(await panel.locator('textarea.draft').isVisible()).toBe(false);
+    const row = panel.locator('.timeline li[data-direction="in"]').last();
+    const box = (await row.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    expect(await page.evaluate(() => document.querySelector('.workbench')!.scrollTop)).toBe(0);
+    await page.screenshot({ path: join(process.cwd(), 'test-results', 'screenshots', 'wb-phone-frames.png') });
+    await panel.getByRole('tab', { name: 'Send' }).tap();
+    expect(await panel.locator('textarea.draft').isVisible()).toBe(true);
+    await context.close();
   });
 });
