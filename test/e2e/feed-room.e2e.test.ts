@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
-import { joinFromHome, openNamed } from '../helpers/web-page.ts';
+import { joinFromHome, openNamed, PHONE } from '../helpers/web-page.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -60,12 +60,7 @@ async function openOps(nick: string): Promise<Page> {
 
 /** A 390×844 touch phone in ops: the name is saved in the rooms drawer, as on a phone. */
 async function openOpsOnPhone(nick: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    hasTouch: true,
-    isMobile: true,
-    locale: 'en-US',
-  });
+  const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${host.port}/`);
   await page.getByRole('button', { name: 'Rooms and settings' }).first().tap();
@@ -142,6 +137,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('a room with feeds in the brows
     await expect
       .poll(() => page.locator('.feed-changes').textContent(), { timeout: 30_000 })
       .toMatch(/^\s*sh (failed \(3\); it will restart|started)\s*$/);
+    // A command that is not there says so, once (the host does not restart it).
+    expect(await page.locator('.feed-bar .feed[data-feed="no-such-command-xyz"] .state').textContent()).toBe(
+      'command not found: no-such-command-xyz',
+    );
     for (let i = 0; i < 5; i++) {
       expect(await live()).not.toMatch(/tick \d+|"cpu"/);
       await page.waitForTimeout(200);

@@ -88,13 +88,19 @@ async function guest(nick: string, permissions: string[] = []): Promise<Page> {
   return page;
 }
 
+/** A watched page on the host's web client whose permission prompt will be answered with `setting`. */
+async function watchedPage(setting: 'granted' | 'denied'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-US' });
+  await context.addInitScript(watchNotifications);
+  const page = await context.newPage();
+  await answerPromptWith(page, setting);
+  await page.goto(`http://127.0.0.1:${host.port}/`);
+  return page;
+}
+
 describe.skipIf(!hasChromium && !process.env.CI)('mention notifications in the browser', () => {
   it('asks only on the click; once allowed, a mention while unfocused notifies', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-US' });
-    await context.addInitScript(watchNotifications);
-    const ann = await context.newPage();
-    await answerPromptWith(ann, 'granted');
-    await ann.goto(`http://127.0.0.1:${host.port}/`);
+    const ann = await watchedPage('granted');
     await ann.locator('#nick').fill('Ann');
     await ann.locator('#nick').press('Enter');
     await joinFromHome(ann, 'general');
@@ -120,22 +126,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('mention notifications in the b
       .toEqual([expect.stringMatching(/Bob.*general.*\| hey @Ann, look/)]);
     await ann.screenshot({ path: join(SHOTS, 'notify-granted-en.png') });
     await bob.context().close();
-    await context.close();
+    await ann.context().close();
   }, 60_000);
 
   it('denied: says so and how to allow it in the browser, and offers no button that cannot work', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 }, locale: 'en-US' });
-    await context.addInitScript(watchNotifications);
-    const cat = await context.newPage();
-    await answerPromptWith(cat, 'denied');
-    await cat.goto(`http://127.0.0.1:${host.port}/`);
+    const cat = await watchedPage('denied');
     await cat.getByRole('button', { name: 'Notify me of mentions' }).click();
     await expect.poll(() => control(cat).getAttribute('data-state')).toBe('denied');
     expect(await asked(cat)).toBe(1);
     expect(await control(cat).textContent()).toMatch(/blocked for this page.*site settings.*Notifications to Allow/);
     expect(await cat.getByRole('button', { name: 'Notify me of mentions' }).count()).toBe(0);
     await cat.screenshot({ path: join(SHOTS, 'notify-denied-en.png') });
-    await context.close();
+    await cat.context().close();
   }, 60_000);
 
   it('already allowed for the site: shows it is on, without asking', async () => {

@@ -16,6 +16,7 @@ import {
 } from '../helpers/foreign-servers.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { PHONE } from '../helpers/web-page.ts';
 import { buildWebClient } from '../helpers/web-build.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tincan-wb-e2e-'));
@@ -370,12 +371,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the workbench layout', () => {
   });
 
   it('on a 390×844 phone a Frames tab brings the log up without scrolling past the form', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      hasTouch: true,
-      isMobile: true,
-      locale: 'en-US',
-    });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${host.port}/`);
     await page.getByRole('button', { name: 'Rooms and settings' }).first().tap();

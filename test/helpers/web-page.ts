@@ -1,6 +1,14 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
+/** A 390×844 touch phone, in English (the trial's phone). */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  hasTouch: true,
+  isMobile: true,
+  locale: 'en-US',
+};
+
 /**
  * A page of its own (a new context) on the web client the host at `port` serves, in English, with
  * `nick` saved on the home view (so no name prompt) and the connection open. A page error fails the

@@ -232,6 +232,7 @@ export const en = {
   'feed.state.finished': 'finished',
   'feed.state.notFound': 'command not found: {command}',
   'feed.state.notExecutable': 'not executable: {command}',
+  'feed.state.failed': 'could not start ({code})',
   'feed.state.killed': 'ended by {signal}',
   'feed.restarts': '{count} restarts',
   'feed.announce': '{feed}: {state}',

@@ -224,6 +224,7 @@ export const zhCN: Record<MessageKey, string> = {
   'feed.state.finished': '已完成',
   'feed.state.notFound': '找不到命令：{command}',
   'feed.state.notExecutable': '不可执行：{command}',
+  'feed.state.failed': '无法启动（{code}）',
   'feed.state.killed': '被 {signal} 结束',
   'feed.restarts': '已重启 {count} 次',
   'feed.announce': '{feed}：{state}',
