@@ -124,6 +124,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('a room with feeds in the brows
     await expect.poll(() => percent.locator('.legend').getAttribute('data-hovered')).toBe('true');
     await page.mouse.move(5, 5);
     await expect.poll(() => percent.locator('.legend').getAttribute('data-hovered')).toBe('false');
+    // Paused, the legend stays with the picture while lines keep coming.
+    const node = page.locator('.feed-chart[data-feed="node"]');
+    await node.getByRole('button', { name: 'Pause' }).click();
+    const held = await node.locator('li[data-field="cpu"] .value').textContent();
+    const newest = () => page.locator('.spacer .feed .line', { hasText: 'tick' }).last().textContent();
+    const before = await newest();
+    await expect.poll(newest).not.toBe(before);
+    expect(await node.locator('li[data-field="cpu"] .value').textContent()).toBe(held);
+    await node.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => node.locator('li[data-field="cpu"] .value').textContent()).not.toBe(held);
     await page.screenshot({ path: join(SHOTS, 'feed-room-1280.png') });
     await page.context().close();
   }, 60_000);
