@@ -14,7 +14,9 @@ export function removalWords(
 ): string | null {
   const { t } = locale;
   if (close?.code !== 4003 && close?.code !== 4004) return null;
-  const reason = close.reason.replace(/^(kicked|banned):?\s*/, '');
+  // Only what follows the host's "kicked: " / "banned: " is the operator's; "kicked by the host" or a
+  // bare "banned" carries no reason.
+  const reason = /^(?:kicked|banned): (.+)$/s.exec(close.reason)?.[1] ?? '';
   const head =
     close.code === 4003
       ? t('room.kicked')
