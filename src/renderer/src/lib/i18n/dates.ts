@@ -17,6 +17,11 @@ const OPTIONS = {
     timeStyle: 'medium',
     ...(code === 'zh-CN' ? { hourCycle: 'h23' } : {}),
   }),
+  short: (code: LocaleCode): Intl.DateTimeFormatOptions => ({
+    dateStyle: 'short',
+    timeStyle: 'short',
+    ...(code === 'zh-CN' ? { hourCycle: 'h23' } : {}),
+  }),
   day: (): Intl.DateTimeFormatOptions => ({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }),
 } as const;
 
@@ -41,6 +46,11 @@ export function validTime(ts: number): boolean {
 /** Hours and minutes, for a message row. Empty for a timestamp no Date can hold. */
 export function formatTime(ts: number, code: LocaleCode): string {
   return validTime(ts) ? formatter('time', code).format(ts) : '';
+}
+
+/** Date and time to the minute, for a moment that may be days away (a ban's or a mute's end). */
+export function formatShort(ts: number, code: LocaleCode): string {
+  return validTime(ts) ? formatter('short', code).format(ts) : '';
 }
 
 /** Weekday, date and time to the second, for the tooltip on a row's time. */

@@ -1,4 +1,4 @@
-import { formatTime } from '../i18n/dates.ts';
+import { formatShort } from '../i18n/dates.ts';
 import type { Locale } from '../i18n/locale.svelte.ts';
 import type { CloseInfo } from './connection.svelte.ts';
 
@@ -22,6 +22,6 @@ export function removalWords(
       ? t('room.kicked')
       : bannedUntil === null || bannedUntil === Infinity
         ? t('room.bannedUntilLifted')
-        : t('room.bannedUntil', { time: formatTime(bannedUntil, locale.code) });
+        : t('room.bannedUntil', { time: formatShort(bannedUntil, locale.code) });
   return reason ? `${head} ${t('room.removedReason', { reason })}` : head;
 }
