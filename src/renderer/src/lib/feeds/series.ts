@@ -94,15 +94,20 @@ export function alignedData(points: readonly Point[]): { fields: string[]; data:
 export const MIN_CHART_POINTS = 2;
 
 /**
- * The room's charts from `since` (seconds) on: one per feed with numbers, ordered by feed name so
- * they keep their places as lines arrive (the newest-first scan would swap them at every line).
+ * The feeds of the room with enough numbers from `since` (seconds) on to chart, with their points,
+ * ordered by feed name so they keep their places as lines arrive (the newest-first scan would swap
+ * them at every line).
  */
+export function chartedFeeds(messages: readonly StoredMessage[], since: number): [string, Point[]][] {
+  return [...feedPoints(messages, since)]
+    .filter(([, points]) => points.length >= MIN_CHART_POINTS)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The room's charts from `since` (seconds) on: one per charted feed, its series aligned for uPlot. */
 export function feedCharts(
   messages: readonly StoredMessage[],
   since: number,
 ): { name: string; fields: string[]; data: (number | null)[][] }[] {
-  return [...feedPoints(messages, since)]
-    .filter(([, points]) => points.length >= MIN_CHART_POINTS)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, points]) => ({ name, ...alignedData(points) }));
+  return chartedFeeds(messages, since).map(([name, points]) => ({ name, ...alignedData(points) }));
 }
