@@ -139,7 +139,7 @@ export async function runModerationCommand(moderation: Moderation, command: Mode
       const who = command.who;
       const target = looksLikeAddress(who)
         ? { range: who }
-        : view().connections.some((c) => c.member === who) || !DEVICE_TAG.test(who)
+        : moderation.isConnectedMember(who) || !DEVICE_TAG.test(who)
           ? { member: who }
           : { device: who };
       const result = await moderation.ban({ ...target, ...pick(command, 'durationMs', 'reason') });
@@ -149,8 +149,7 @@ export async function runModerationCommand(moderation: Moderation, command: Mode
       return resultText(`lifted ban ${command.id}`, await moderation.unban({ id: command.id }));
     case 'mute': {
       const who = command.who;
-      const target =
-        DEVICE_TAG.test(who) && !view().connections.some((c) => c.member === who) ? { device: who } : { member: who };
+      const target = DEVICE_TAG.test(who) && !moderation.isConnectedMember(who) ? { device: who } : { member: who };
       const result = await moderation.mute({ room: command.room, ...target, ...pick(command, 'durationMs', 'reason') });
       // A mute closes nothing: say what it does instead of "0 connections closed".
       const named = result.mute?.nick ?? result.mute?.device ?? who;

@@ -227,6 +227,11 @@ export class Moderation implements ModerationChecks {
     return [...this.#sessions()].filter((s) => s.open);
   }
 
+  /** Whether `id` is a member connected now: a cheap question, unlike `view` (which starts counting traffic). */
+  isConnectedMember(id: string): boolean {
+    return this.#connected().some((s) => s.id === id);
+  }
+
   #member(id: string): Session {
     const session = this.#connected().find((s) => s.id === id);
     if (!session) throw new ModerationError(`no connected member ${JSON.stringify(id)}`, 404);

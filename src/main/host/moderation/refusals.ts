@@ -1,4 +1,4 @@
-import { CLOSE_CODES, ERROR_CODES } from '../../../shared/protocol/index.ts';
+import { CLOSE_CODES } from '../../../shared/protocol/index.ts';
 import type { HostContext } from '../host-context.ts';
 import type { Room } from '../rooms/room.ts';
 import { sendError, type ErrorExtra } from '../send-error.ts';
@@ -25,10 +25,7 @@ export function refusedAsMuted(
 ): boolean {
   const wait = ctx.moderation.muteWait(room.name, session.deviceTag);
   if (wait === null) return false;
-  session.send({
-    type: 'error',
-    code: 'muted',
-    message: ERROR_CODES.muted,
+  sendError(session, 'muted', {
     ...extra,
     room: room.name,
     ...(Number.isFinite(wait) ? { retryAfterMs: Math.max(0, Math.ceil(wait)) } : {}),
