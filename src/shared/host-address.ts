@@ -44,6 +44,11 @@ export function formatHostAddress({ hostname, port }: HostAddress): string {
   return `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 }
 
+/** A host's HTTP origin (its files, its health): `https://` when `secure`, as its WebSocket is `wss://`. */
+export function httpOrigin(address: HostAddress, secure = false): string {
+  return `${secure ? 'https' : 'http'}://${formatHostAddress(address)}`;
+}
+
 /** The WebSocket URL of a host's endpoint: `wss://` when `secure` (a host whose certificate is pinned). */
 export function webSocketUrl(address: HostAddress, secure = false): string {
   return `${secure ? 'wss' : 'ws'}://${formatHostAddress(address)}/ws`;

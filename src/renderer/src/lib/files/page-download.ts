@@ -7,8 +7,6 @@ const PART_BYTES = 8 * 1024 * 1024;
 
 export interface PageDownload {
   url: string;
-  /** The name to save under (made safe again here). */
-  name: string;
   onProgress?: (received: number, size: number | null) => void;
   signal?: AbortSignal;
 }

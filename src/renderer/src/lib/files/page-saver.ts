@@ -8,7 +8,6 @@ export const pageSaver: Saver = {
     try {
       const got = await fetchIntoPage({
         url,
-        name,
         signal: download.controller.signal,
         onProgress: (received) => download.progress(received),
       });

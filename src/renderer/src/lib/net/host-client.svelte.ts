@@ -1,5 +1,5 @@
 import { SvelteMap } from 'svelte/reactivity';
-import { formatHostAddress, webSocketUrl, type HostAddress } from '../../../../shared/host-address.ts';
+import { formatHostAddress, httpOrigin, webSocketUrl, type HostAddress } from '../../../../shared/host-address.ts';
 import {
   chatText,
   decodeHostFrame,
@@ -207,7 +207,7 @@ export class HostClient {
       bufferedAmount: () => this.#conn.queuedBytes,
       joined: (room) => this.connected && (this.rooms.get(room)?.joined ?? false),
       now: this.#now,
-      httpBase: webSocketUrl(options.address, options.secure).replace(/^ws/, 'http').replace(/\/ws$/, ''),
+      httpBase: httpOrigin(options.address, options.secure),
     });
   }
 
