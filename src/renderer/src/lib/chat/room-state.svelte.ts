@@ -55,10 +55,12 @@ export class RoomState {
   contiguousUpTo: number | undefined;
   /** The typed password, in memory only until the host answered the SCRAM exchange (net/room-auth.ts). */
   password: string | undefined;
-  /** An invite's join token, standing in for the password (memory only). */
-  token: string | undefined;
+  /** An invite's join token, standing in for the password (memory only). State: the room view gates on it. */
+  token = $state<string | undefined>();
   /** The session ticket of the last SCRAM join: reconnects present it instead of the password (memory only). */
-  ticket: string | undefined;
+  ticket = $state<string | undefined>();
+  /** Admitted at least once on this page (a resume point exists): set on `joined`, forgotten by reset(). */
+  everJoined = $state(false);
 
   constructor(name: string) {
     this.name = name;
@@ -128,14 +130,8 @@ export class RoomState {
     this.contiguousUpTo = undefined;
     this.reachedStart = false;
     this.head = 0;
+    this.everJoined = false;
     this.version++;
-  }
-
-  /** Admitted at least once on this page (a resume point exists). Reading it subscribes to changes. */
-  get everJoined(): boolean {
-    void this.version; // reset() forgets the resume point
-    void this.joined; // markJoined() sets it
-    return this.contiguousUpTo !== undefined;
   }
 
   /** The host refused a join with `code` (as the user should see it), asking to wait `retryAfterMs` before the next try. */
@@ -149,6 +145,7 @@ export class RoomState {
   /** Called on `joined`: the first join starts the contiguous run at the head (older history is paged in separately). */
   markJoined(head: number, members: Member[]): void {
     this.joined = true;
+    this.everJoined = true;
     this.joinError = null;
     this.joinRetryAt = null;
     this.joinRefusals = 0;
