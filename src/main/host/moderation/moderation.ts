@@ -94,10 +94,7 @@ export class Moderation implements ModerationChecks {
     const now = this.#clock();
     const ban = this.#bans.forDevice(device, now);
     if (!ban) return null;
-    return {
-      message: refusalText('This device is banned from the host', ban, now),
-      ...(ban.until === null ? {} : { retryAfterMs: ban.until - now }),
-    };
+    return banRefusal('device', ban, now);
   }
 
   muteWait(room: string, device: string): number | null {
@@ -169,10 +166,7 @@ export class Moderation implements ModerationChecks {
     const covered = this.#connected().filter((s) =>
       device !== null ? s.greeted && s.deviceTag === device : range!.matches(s.address),
     );
-    const refusal: BanRefusal = {
-      message: refusalText(`This ${device !== null ? 'device' : 'address'} is banned from the host`, ban, now),
-      ...(until === null ? {} : { retryAfterMs: until - now }),
-    };
+    const refusal = banRefusal(device !== null ? 'device' : 'address', ban, now);
     for (const session of covered) refuseBanned(session, refusal, reason);
     const body: ModerationBody = {
       action: 'ban',
@@ -285,6 +279,14 @@ function targetOf(session: Session): ModerationBody['target'] {
 function refusalText(what: string, ban: Ban, now: number): string {
   const span = ban.until === null ? ' until the operator lifts it' : ` for ${durationText(ban.until - now)}`;
   return `${what}${span}${ban.reason ? `: ${ban.reason}` : ''}`;
+}
+
+/** What a banned device or address is told when refused: why, and how long to wait when the ban ends. */
+function banRefusal(what: 'device' | 'address', ban: Ban, now: number): BanRefusal {
+  return {
+    message: refusalText(`This ${what} is banned from the host`, ban, now),
+    ...(ban.until === null ? {} : { retryAfterMs: ban.until - now }),
+  };
 }
 
 /** The request as its schema reads it, or a ModerationError naming the bad field. */
