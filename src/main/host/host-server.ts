@@ -25,6 +25,7 @@ import {
   joinTokenDigest,
   joinTokenExpiry,
   verifyJoinToken,
+  hostSecret,
   joinTokenSecret,
   MAX_JOIN_TOKEN_TTL_MS,
 } from './auth/join-token.ts';
@@ -133,10 +134,7 @@ export class HostServer {
       limits,
       clock: o.clock,
       logger: o.logger,
-      secret: Buffer.from(
-        this.#store.meta('file_key_secret', () => randomBytes(32).toString('base64')),
-        'base64',
-      ),
+      secret: hostSecret(this.#store, 'file_key_secret'),
     });
     this.#moderation = new Moderation({
       hub: this.#hub,

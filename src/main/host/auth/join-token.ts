@@ -33,12 +33,17 @@ export function joinTokenExpiry(token: string): number | null {
   return parseInt(parts[1]!, 36);
 }
 
-/** The host's token secret, created (32 random bytes) the first time it is asked for. */
-export function joinTokenSecret(store: Pick<SecretStore, 'meta'>): Buffer {
+/** A secret of the host's kept under `key` in its database, created (32 random bytes) the first time it is asked for. */
+export function hostSecret(store: Pick<SecretStore, 'meta'>, key: string): Buffer {
   return Buffer.from(
-    store.meta(JOIN_TOKEN_SECRET_KEY, () => randomBytes(32).toString('base64')),
+    store.meta(key, () => randomBytes(32).toString('base64')),
     'base64',
   );
+}
+
+/** The host's token secret. */
+export function joinTokenSecret(store: Pick<SecretStore, 'meta'>): Buffer {
+  return hostSecret(store, JOIN_TOKEN_SECRET_KEY);
 }
 
 function mac(secret: Buffer, room: string, expiresAt: number, passwordHash: string): Buffer {
