@@ -6,6 +6,7 @@ import {
   type Discovery,
 } from '../discovery/index.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { cutUnits as cut } from '../../shared/cut-text.ts';
 
 /** The fewest milliseconds between two pushed lists: at most 4 a second. */
 export const DEFAULT_PUSH_INTERVAL_MS = 250;
@@ -17,17 +18,6 @@ const MAX_ADDRESS = 64;
 const MAX_ADDRESSES = 16;
 const MAX_ROOM = 64;
 const MAX_ROOMS = 256;
-
-/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const char of text) {
-    if (out.length + char.length > max) break;
-    out += char;
-  }
-  return out;
-}
 
 /**
  * A host as the renderer sees it (the `discoveredHost` schema): the fields it has, within its limits.

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { parseHostAddress } from '../../shared/host-address.ts';
 import type { DiagnosticsReport, LanInterfaceInfo } from '../../shared/ipc.ts';
 import { rankInterfaces, runDiagnostics, type LanInterface, type RunDiagnosticsOptions } from '../discovery/index.ts';
+import { cutUnits } from '../../shared/cut-text.ts';
 
 // The limits of the `lanInterface` schema (src/shared/ipc.ts).
 const MAX_INTERFACE_NAME = 64;
@@ -10,14 +11,9 @@ const MAX_KIND = 32;
 const MAX_REASON = 500;
 const MAX_ADDRESS = 64;
 
+/** `text` within `max` UTF-16 units, with an ellipsis when cut. */
 function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  for (const char of text) {
-    if (out.length + char.length > max - 1) break;
-    out += char;
-  }
-  return `${out}\u2026`;
+  return text.length <= max ? text : `${cutUnits(text, max - 1)}\u2026`;
 }
 
 /**

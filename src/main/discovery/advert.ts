@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roomName } from '../../shared/protocol/index.ts';
 import { hostIdOfKey, signWithKey, verifyWithKey } from '../tls/index.ts';
+import { cutUtf8 } from '../../shared/cut-text.ts';
 
 /** DNS-SD service type: instances are `<name>._tincan._tcp.local`. */
 export const SERVICE_TYPE = 'tincan';
@@ -58,15 +59,9 @@ const hostName = roomName;
 const utf8 = new TextEncoder();
 const bytes = (s: string) => utf8.encode(s).length;
 
-/** Cut `text` to at most `max` UTF-8 bytes without splitting a character. */
+/** Cut `text` to at most `max` UTF-8 bytes without splitting a character, and trim what ends it. */
 export function truncateUtf8(text: string, max: number): string {
-  if (bytes(text) <= max) return text;
-  let out = '';
-  for (const ch of text) {
-    if (bytes(out + ch) > max) break;
-    out += ch;
-  }
-  return out.trimEnd();
+  return bytes(text) <= max ? text : cutUtf8(text, max).trimEnd();
 }
 
 // Room names may hold commas; in the TXT list `%` and `,` are percent-encoded.

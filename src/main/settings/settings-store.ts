@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_HOST_PORT } from '../../shared/host-address.ts';
 import { settings as settingsSchema, settingsPatch, type Settings } from '../../shared/ipc.ts';
 import { nickname } from '../../shared/protocol/index.ts';
+import { cutUnits } from '../../shared/cut-text.ts';
 
 /** The nickname when the OS user name cannot be made into one. */
 export const FALLBACK_NICKNAME = 'Guest';
@@ -44,12 +45,7 @@ export function nicknameFromUserName(name: string): string {
     .replace(UNPRINTABLE, '')
     .replace(/ {2,}/g, ' ')
     .trim();
-  let cut = '';
-  for (const char of cleaned) {
-    if (cut.length + char.length > NICKNAME_MAX) break;
-    cut += char;
-  }
-  cut = cut.trim();
+  const cut = cutUnits(cleaned, NICKNAME_MAX).trim();
   return nickname.safeParse(cut).success ? cut : FALLBACK_NICKNAME;
 }
 

@@ -1,3 +1,5 @@
+import { cutUtf8 } from '../cut-text.ts';
+
 /**
  * A file name someone else chose, made safe to show and to save under: what the host stores for
  * an upload, and what a client uses as a save dialog's default or a download's name. Never a path:
@@ -28,20 +30,6 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$
 
 const utf8 = new TextEncoder();
 const byteLength = (s: string) => utf8.encode(s).length;
-
-/** Cut `text` to at most `max` UTF-8 bytes without splitting a code point. */
-function cutUtf8(text: string, max: number): string {
-  if (byteLength(text) <= max) return text;
-  let out = '';
-  let used = 0;
-  for (const ch of text) {
-    const size = byteLength(ch);
-    if (used + size > max) break;
-    out += ch;
-    used += size;
-  }
-  return out;
-}
 
 const trimEnds = (s: string) => s.replace(/^[\s.]+|[\s.]+$/gu, '');
 

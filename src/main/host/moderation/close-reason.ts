@@ -1,3 +1,5 @@
+import { cutUtf8 } from '../../../shared/cut-text.ts';
+
 /** Bytes a WebSocket close reason may take (a control frame's 125, less the 2-byte code). */
 export const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -7,14 +9,5 @@ export const MAX_CLOSE_REASON_BYTES = 123;
  */
 export function closeReason(text: string): string {
   if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
-  const budget = MAX_CLOSE_REASON_BYTES - Buffer.byteLength('…');
-  let cut = '';
-  let bytes = 0;
-  for (const char of text) {
-    const size = Buffer.byteLength(char);
-    if (bytes + size > budget) break;
-    cut += char;
-    bytes += size;
-  }
-  return `${cut}…`;
+  return `${cutUtf8(text, MAX_CLOSE_REASON_BYTES - Buffer.byteLength('…'))}…`;
 }

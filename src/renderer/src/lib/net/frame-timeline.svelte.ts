@@ -1,3 +1,4 @@
+import { cutUtf8 } from '../../../../shared/cut-text.ts';
 import { utf8Length } from './bytes.ts';
 
 /** How a message's data reached the page: which type the browser handed to `onmessage`. */
@@ -51,15 +52,7 @@ function detach(slice: string): string {
 /** Cut text to at most `max` UTF-8 bytes on a code point boundary. */
 function cutText(text: string, max: number): { text: string; cut: boolean } {
   if (text.length * 3 <= max || utf8Length(text) <= max) return { text, cut: false };
-  let bytes = 0;
-  let end = 0;
-  for (const ch of text) {
-    const size = utf8Length(ch);
-    if (bytes + size > max) break;
-    bytes += size;
-    end += ch.length;
-  }
-  return { text: detach(text.slice(0, end)), cut: true };
+  return { text: detach(cutUtf8(text, max)), cut: true };
 }
 
 function keptBytes(entry: TimelineEntry): number {
