@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { checkExpiringMac, formatExpiringMac, macOfFields, parseExpiringMac } from './expiring-mac.ts';
 
 /**
  * Join tokens let an invite link open a password room without the password. A token is
@@ -28,9 +29,7 @@ export function joinTokenDigest(token: string): string {
 
 /** When a well-formed token expires (ms), or null when it is not one. */
 export function joinTokenExpiry(token: string): number | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== JOIN_TOKEN_VERSION || !/^[0-9a-z]{1,11}$/.test(parts[1]!)) return null;
-  return parseInt(parts[1]!, 36);
+  return parseExpiringMac(JOIN_TOKEN_VERSION, token)?.expiresAt ?? null;
 }
 
 /** A secret of the host's kept under `key` in its database, created (32 random bytes) the first time it is asked for. */
@@ -48,14 +47,11 @@ export function joinTokenSecret(store: Pick<SecretStore, 'meta'>): Buffer {
 
 function mac(secret: Buffer, room: string, expiresAt: number, passwordHash: string): Buffer {
   // Room names and hashes hold no control characters, so newlines separate the fields unambiguously.
-  return createHmac('sha256', secret)
-    .update(`tincan-join\n${JOIN_TOKEN_VERSION}\n${room}\n${expiresAt}\n${passwordHash}`)
-    .digest();
+  return macOfFields(secret, ['tincan-join', JOIN_TOKEN_VERSION, room, expiresAt, passwordHash]);
 }
 
 export function issueJoinToken(secret: Buffer, room: string, expiresAt: number, passwordHash: string): string {
-  if (!Number.isSafeInteger(expiresAt) || expiresAt <= 0) throw new RangeError('expiresAt must be a positive integer');
-  return `${JOIN_TOKEN_VERSION}.${expiresAt.toString(36)}.${mac(secret, room, expiresAt, passwordHash).toString('base64url')}`;
+  return formatExpiringMac(JOIN_TOKEN_VERSION, expiresAt, mac(secret, room, expiresAt, passwordHash));
 }
 
 export type JoinTokenCheck = 'ok' | 'expired' | 'revoked' | 'invalid';
@@ -68,13 +64,5 @@ export function verifyJoinToken(
   passwordHash: string,
   now: number,
 ): JoinTokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== JOIN_TOKEN_VERSION) return 'invalid';
-  const [, expiryText, macText] = parts as [string, string, string];
-  if (!/^[0-9a-z]{1,11}$/.test(expiryText) || !/^[A-Za-z0-9_-]{43}$/.test(macText)) return 'invalid';
-  const expiresAt = parseInt(expiryText, 36);
-  const expected = mac(secret, room, expiresAt, passwordHash);
-  const given = Buffer.from(macText, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
-  return expiresAt > now ? 'ok' : 'expired';
+  return checkExpiringMac(JOIN_TOKEN_VERSION, token, now, (expiresAt) => mac(secret, room, expiresAt, passwordHash));
 }

@@ -25,6 +25,10 @@ function tamper(token: string): string {
 describe('join tokens', () => {
   const token = issueJoinToken(secret, 'ops', 2_000, HASH);
 
+  it('keep their exact format, so tokens in invites already sent still work after an upgrade', () => {
+    expect(issueJoinToken(secret, 'ops', 2000, 'H')).toBe('1.1jk.RNVCf190O76zlyRP094vJOo_RCPEpUh7ATwQ3TqmpvE');
+  });
+
   it('look like 1.<expiry>.<mac> and verify for their room until they expire', () => {
     expect(token).toMatch(/^1\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
     expect(decodeClientFrame(JSON.stringify({ type: 'join', room: 'ops', token })).ok).toBe(true);

@@ -14,6 +14,13 @@ function tamper(ticket: string): string {
 describe('session tickets', () => {
   const ticket = issueSessionTicket(secret, binding, 2_000);
 
+  it('keep their exact format, so tickets clients hold still work after an upgrade', () => {
+    const binding = { hostId: 'h1', room: 'ops', device: 'dev', verifier: 'v' };
+    expect(issueSessionTicket(Buffer.alloc(32, 7), binding, 5000)).toBe(
+      't1.3uw.3T-V7zogFtqyK-Yk9eu1M73sykB1b7TUcOOrBcs8ryg',
+    );
+  });
+
   it('look like t1.<expiry>.<mac>, fit `join.ticket`, and verify until they expire', () => {
     expect(ticket).toMatch(/^t1\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
     expect(decodeClientFrame(JSON.stringify({ type: 'join', room: 'ops', ticket })).ok).toBe(true);
