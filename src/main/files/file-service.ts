@@ -601,7 +601,7 @@ export class FileService {
   }
 
   #roomOf(record: FileRecord): Room | undefined {
-    return this.#hub.rooms().find((room) => room.id === record.roomId);
+    return this.#hub.byId(record.roomId);
   }
 
   #roomName(record: FileRecord): string {

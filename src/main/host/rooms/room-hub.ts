@@ -74,6 +74,8 @@ export interface RoomHubOptions {
  */
 export class RoomHub extends EventEmitter<RoomHubEvents> {
   readonly #rooms = new Map<string, Room>();
+  /** The same rooms by their stored id (what files and feeds refer to). */
+  readonly #roomsById = new Map<number, Room>();
   /**
    * The other side of `Room.members`, kept in step by `join`/`leave` only. An array, not a Map: a
    * member is in a few rooms (at most maxRoomsPerConnection), and idle connections stay small.
@@ -102,11 +104,21 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
           `a stored message's callback failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         ),
     });
-    for (const r of store.listRooms()) this.#rooms.set(r.name, new Room(r.id, r.name, r.passwordHash, r.verifier));
+    for (const r of store.listRooms()) this.#add(new Room(r.id, r.name, r.passwordHash, r.verifier));
   }
 
   get(name: string): Room | undefined {
     return this.#rooms.get(name);
+  }
+
+  /** The room with this stored id. */
+  byId(id: number): Room | undefined {
+    return this.#roomsById.get(id);
+  }
+
+  #add(room: Room): void {
+    this.#rooms.set(room.name, room);
+    this.#roomsById.set(room.id, room);
   }
 
   /** Every room. */
@@ -130,7 +142,7 @@ export class RoomHub extends EventEmitter<RoomHubEvents> {
     if (!room) {
       const record = this.#store.ensureRoom(name, this.#clock());
       room = new Room(record.id, record.name, record.passwordHash, record.verifier);
-      this.#rooms.set(name, room);
+      this.#add(room);
     }
     return room;
   }

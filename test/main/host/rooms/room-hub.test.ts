@@ -49,6 +49,23 @@ function posted(hub: RoomHub, room: Room, post: Parameters<RoomHub['post']>[1]) 
 const operator = { nick: 'ops', device: HOST_DEVICE, source: 'operator' } as const;
 
 describe('RoomHub', () => {
+  it('finds a room by its stored id, for rooms made now and rooms loaded from the store', () => {
+    const { store, hub, room } = setup();
+    const ops = hub.ensure('ops');
+    expect(hub.byId(room.id)).toBe(room);
+    expect(hub.byId(ops.id)).toBe(ops);
+    expect(hub.byId(-1)).toBeUndefined();
+    const reloaded = new RoomHub({
+      store,
+      cork: new CorkScope(),
+      clock: () => 1000,
+      logger: silentLogger,
+      maxCommitBatch: 100,
+      maxPageBytes: 1 << 20,
+    });
+    expect(reloaded.byId(ops.id)?.name).toBe('ops');
+  });
+
   it('keeps membership on both sides, tells the others of joins and leaves, and emits events', () => {
     const { hub, room } = setup();
     const ann = new Inbox('a', 'ann');
