@@ -87,6 +87,8 @@ describe('traffic text', () => {
     expect(bytesText(1023)).toBe('1023 B');
     expect(bytesText(1024)).toBe('1.0 KiB');
     expect(bytesText(1024 * 1024)).toBe('1.0 MiB');
+    expect(bytesText(3 * 1024 ** 3)).toBe('3.0 GiB'); // a host's buffers past 1 GiB read as GiB, not 3072 MiB
+    expect(bytesText(1.4)).toBe('1 B');
     expect(ageText(0, 59_999)).toBe('59s');
     expect(ageText(0, 60_000)).toBe('1m');
     expect(ageText(0, 3_600_000)).toBe('1h 0m');

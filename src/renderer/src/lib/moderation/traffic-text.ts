@@ -1,11 +1,13 @@
+import { formatBytes } from '../../../../shared/protocol/index.ts';
+
 /** Short readings for the Connected table: rates, sizes, durations. Numbers only, no words to translate. */
 
-/** 812 B, 4.2 KiB, 1.5 MiB. */
+/** 812 B, 4.2 KiB, 15 MiB, 1.2 GiB: formatBytes's steps, with the unit symbol for small counts too. */
 export function bytesText(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return formatBytes(Math.round(bytes), SYMBOL_B);
 }
+
+const SYMBOL_B = { one: 'B', other: 'B' };
 
 /** How long since `since`: 42s, 5m, 3h 10m, 2d 4h. */
 export function ageText(since: number, now: number): string {
