@@ -34,8 +34,6 @@ export class RoomState {
    * host admitted us without proving it knows the room's password; the UI words it.
    */
   joinError = $state<ErrorCode | 'host_unverified' | null>(null);
-  /** How long the host asked us to wait before trying the password again. */
-  joinRetryAfterMs = $state<number | null>(null);
   /** When the next password try may go (ms since epoch: arrival + retryAfterMs), or null: now. */
   joinRetryAt = $state<number | null>(null);
   /** Joins the host refused since the last admission: each one is shown afresh, so a retry visibly got its answer. */
@@ -137,7 +135,6 @@ export class RoomState {
   /** The host refused a join with `code` (as the user should see it), asking to wait `retryAfterMs` before the next try. */
   refuseJoin(code: ErrorCode | 'host_unverified', retryAfterMs: number | undefined, now: number): void {
     this.joinError = code;
-    this.joinRetryAfterMs = retryAfterMs ?? null;
     this.joinRetryAt = retryAfterMs ? now + retryAfterMs : null;
     this.joinRefusals++;
   }
