@@ -32,6 +32,17 @@ describe('HostServer.announce: operator announcements through the hub', () => {
     }
   });
 
+  it('posts under a host name whose 32nd unit starts an emoji: the nickname is cut before the pair, not inside it', async () => {
+    const name = `${'a'.repeat(31)}😀 box`; // a valid host name of 38 units; the pair sits at units 31–32
+    h = await startHost({ hostName: name });
+    const ann = await h.joined('general', 'ann');
+    expect(await h.host.announce('still works')).toEqual([{ room: 'general', seq: 1 }]);
+    expect(await ann.next('message')).toMatchObject({
+      text: 'still works',
+      from: { nick: 'a'.repeat(31), device: 'host', source: 'operator' },
+    });
+  });
+
   it('posts into one room when asked, and refuses a room that does not exist or a blank text', async () => {
     h = await startHost({}, ['general', 'ops']);
     const ann = await h.joined('general', 'ann');

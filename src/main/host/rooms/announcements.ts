@@ -1,5 +1,6 @@
 import type { AnnouncementLevel } from '../../../shared/protocol/index.ts';
 import { nickname } from '../../../shared/protocol/index.ts';
+import { cutUnits } from '../../../shared/cut-text.ts';
 import { postStored, type Stored } from './post-stored.ts';
 import { HOST_DEVICE, type RoomHub } from './room-hub.ts';
 
@@ -14,9 +15,12 @@ export interface AnnounceOptions {
 /** Where an announcement was stored. */
 export type Announced = Stored;
 
-/** The host's name as a poster's nickname: cut to a nickname's length, `host` when nothing is left. */
+/**
+ * The host's name as a poster's nickname: cut to a nickname's length (never between the halves of
+ * a surrogate pair, which no nickname may hold), `host` when nothing is left.
+ */
 export function defaultPosterNick(hostName: string): string {
-  return hostName.slice(0, 32).trim() || 'host';
+  return cutUnits(hostName, 32).trim() || 'host';
 }
 
 /**
