@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS, roomName, type FeedStdinPolicy, type Limits } from '../../shared/protocol/index.ts';
 import { CommandLineError, parseFeedSpec, type FeedSpec } from '../feeds/index.ts';
+import { resolveHostOptions } from '../host/index.ts';
 
 export const DEFAULT_PORT = 4747;
 
@@ -15,7 +16,8 @@ Options:
                            when the host has no rooms yet)
   --password-file NAME=F   protect room NAME with the password in file F (first line)
   --bind ADDR              address to bind (default :: — every interface)
-  --name NAME              host name shown to clients (default: this machine's name)
+  --name NAME              host name shown to clients (default: this machine's name; the rules
+                           of room names: 1-64 characters, visible, no spaces at either end)
   --web DIR                folder of the built web client to serve (default: out/web when built)
   --allow-origin ORIGIN    also accept WebSockets from this browser origin (repeatable)
   --durability MODE        full (fsync every commit, default) or normal
@@ -71,11 +73,13 @@ export class UsageError extends Error {}
 /** Parse and check the command line. Throws UsageError with a one-line reason. */
 export function parseCliArgs(argv: string[]): CliConfig {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
+      tokens: true,
       options: {
         port: { type: 'string' },
         data: { type: 'string' },
@@ -100,6 +104,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
+  checkSingleValues(tokens);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!/^\d+$/.test(values.port ?? '0') || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`);
@@ -166,6 +171,14 @@ export function parseCliArgs(argv: string[]): CliConfig {
     feedStdin.set(room, parseStdinPolicy(who));
   }
   if (values.metrics !== undefined) checkRoom(values.metrics, '--metrics');
+  if (values.name !== undefined) checkRoom(values.name, '--name', 'host name'); // room-name rules (docs/protocol.md §2.4)
+  // The host's own rules for its options (a timer's longest delay, say), before anything starts.
+  try {
+    resolveHostOptions({ limits });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(`--limit: ${error.message}`);
+    throw error;
+  }
   return {
     help: values.help ?? false,
     port,
@@ -188,6 +201,20 @@ export function parseCliArgs(argv: string[]): CliConfig {
   };
 }
 
+/** Flags that take one value: given twice, or given empty, is a mistake to report, not to guess about. */
+const SINGLE_VALUED = ['port', 'data', 'bind', 'name', 'web', 'durability', 'metrics'];
+
+function checkSingleValues(tokens: ReturnType<typeof parseArgs>['tokens']): void {
+  const seen = new Set<string>();
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option' || !SINGLE_VALUED.includes(token.name)) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} was given twice; give it once`);
+    seen.add(token.name);
+    // An empty --data would put the database in the current folder; an empty --bind or --name would be ignored.
+    if (token.value === '') throw new UsageError(`--${token.name} wants a value, not ""`);
+  }
+}
+
 const DEVICE_TAG = /^[0-9a-f]{16}$/;
 
 /** `nobody`, `everyone`, or device tags separated by commas (`members`, only those). */
@@ -203,8 +230,8 @@ export function parseStdinPolicy(who: string): { policy: FeedStdinPolicy; allowe
   return { policy: 'members', allowed: tags };
 }
 
-function checkRoom(name: string, flag: string): void {
+function checkRoom(name: string, flag: string, what = 'room name'): void {
   const result = roomName.safeParse(name);
   if (!result.success)
-    throw new UsageError(`${flag}: room name ${JSON.stringify(name)} ${result.error.issues[0]?.message}`);
+    throw new UsageError(`${flag}: ${what} ${JSON.stringify(name)} ${result.error.issues[0]?.message}`);
 }

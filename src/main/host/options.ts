@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, type Limits } from '../../shared/protocol/index.ts';
+import { DEFAULT_LIMITS, roomName, type Limits } from '../../shared/protocol/index.ts';
 import { SCRAM_MIN_ITERATIONS } from '../../shared/scram.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Durability } from '../store/index.ts';
@@ -63,6 +63,19 @@ export interface ResolvedHostOptions {
   logger: Logger;
 }
 
+/**
+ * Longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days). A longer one fires after 1 ms
+ * instead, so a heartbeat or hello timeout past it would drop every connection at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The limits the host arms timers with. */
+export const TIMER_LIMITS: readonly (keyof Limits)[] = [
+  'headersTimeoutMs',
+  'helloTimeoutMs',
+  'heartbeatIntervalMs',
+  'challengeTimeoutMs',
+];
+
 // Every limit is a count, a size or a time in ms: whole numbers. Only the rate may be fractional (0.5/s).
 const count = z.int().positive();
 const limitsSchema = z.strictObject(
@@ -73,7 +86,9 @@ const limitsSchema = z.strictObject(
         ? z.number().positive().finite()
         : key === 'scramIterations'
           ? count.min(SCRAM_MIN_ITERATIONS, `must be at least ${SCRAM_MIN_ITERATIONS} (RFC 7677)`)
-          : count
+          : TIMER_LIMITS.includes(key as keyof Limits)
+            ? count.max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest timer Node keeps)`)
+            : count
       ).optional(),
     ]),
   ) as Record<keyof Limits, z.ZodOptional<z.ZodNumber>>,
@@ -84,7 +99,8 @@ const optionsSchema = z.object({
   bind: z.string().min(1).default('::'),
   dataDir: z.string().min(1).nullable().default(null),
   durability: z.enum(['full', 'normal']).default('full'),
-  hostName: z.string().min(1).max(64).optional(),
+  // Shown to members, posted as the operator's nickname and advertised: the rules of room names.
+  hostName: roomName.optional(),
   webRoot: z.string().min(1).nullable().default(null),
   allowedOrigins: z.array(z.string().min(1)).default([]),
   allowedHosts: z.array(z.string().min(1)).default([]),

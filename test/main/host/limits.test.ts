@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { HostServer } from '../../../src/main/host/host-server.ts';
 import { startHost } from '../../helpers/host.ts';
 import { ScramClient } from '../../../src/shared/scram.ts';
 import { scramJoin, sendAuthJoin } from '../../helpers/scram-join.ts';
@@ -115,6 +116,27 @@ describe('HostServer limits, each at its edge', () => {
     expect(closedAfter).toBeLessThanOrEqual(2 * interval + 400);
     await sleep(3 * interval);
     expect(live.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('timers: the longest delay Node keeps (2^31 − 1 ms) works; one ms more is refused up front, not run as 1 ms', async () => {
+    // Node runs a longer timer after 1 ms: every connection would be dropped (heartbeat) or closed (hello) at once.
+    for (const name of ['headersTimeoutMs', 'helloTimeoutMs', 'heartbeatIntervalMs', 'challengeTimeoutMs']) {
+      expect(() => new HostServer({ limits: { [name]: 2 ** 31 } }), name).toThrow(
+        new RegExp(`invalid host option limits.${name}: must be at most 2147483647 ms`),
+      );
+    }
+    const longest = 2 ** 31 - 1;
+    h = await startHost({
+      limits: { helloTimeoutMs: longest, heartbeatIntervalMs: longest, headersTimeoutMs: longest },
+    });
+    const quiet = await TestClient.open(h.url); // says no hello: must not be closed for it
+    const ann = await h.client('ann');
+    await sleep(200);
+    ann.send({ type: 'ping', ref: 'p', t: 1 });
+    expect(await ann.next('pong')).toMatchObject({ ref: 'p' });
+    expect(quiet.ws.readyState).toBe(WebSocket.OPEN);
+    expect(ann.ws.readyState).toBe(WebSocket.OPEN);
+    await quiet.close();
   });
 
   it('slow consumer: a member that stops reading is dropped at maxBufferedBytes; the others get everything', async () => {

@@ -97,6 +97,13 @@ describe('host options', () => {
     expect(() => resolveHostOptions({ limits: { historyPageSize: 10.5 } })).toThrow(/limits.historyPageSize/);
     expect(resolveHostOptions({ limits: { ratePerSecond: 0.5 } }).limits.ratePerSecond).toBe(0.5);
   });
+
+  it('hold the host name to the rules of room names, which it is advertised and posted under', () => {
+    for (const hostName of ['', 'a\nb', '\u202eevil', ' box', 'x'.repeat(65), 'a\ud800']) {
+      expect(() => resolveHostOptions({ hostName }), JSON.stringify(hostName)).toThrow(/invalid host option hostName/);
+    }
+    expect(resolveHostOptions({ hostName: '机房 lab' }).hostName).toBe('机房 lab');
+  });
 });
 
 describe('cli args', () => {
@@ -151,6 +158,47 @@ describe('cli args', () => {
     ]) {
       expect(() => parseCliArgs(args), args.join(' ')).toThrow(UsageError);
     }
+  });
+
+  it.each([
+    [['--port', '0', '--port', '4747'], '--port was given twice; give it once'],
+    [['--data', '/a', '--data', '/b'], '--data was given twice; give it once'],
+    [['--name', 'a', '--name=b'], '--name was given twice; give it once'],
+    [['--data', ''], '--data wants a value, not ""'],
+    [['--data='], '--data wants a value, not ""'],
+    [['--bind', ''], '--bind wants a value, not ""'],
+    [['--name', ''], '--name wants a value, not ""'],
+    [['--web', ''], '--web wants a value, not ""'],
+    [['--name', 'lab\nbox'], /^--name: host name "lab\\nbox" must not contain control/],
+    [['--name', '\u202eevil'], /^--name: host name .* must not contain control, bidi/],
+    [['--name', ' box'], /^--name: host name " box" must not start or end with spaces/],
+    [['--name', 'x'.repeat(65)], /^--name: host name .* must be at most 64 characters/],
+    [['--limit', 'heartbeatIntervalMs=2147483648'], /heartbeatIntervalMs: must be at most 2147483647 ms/],
+    [['--limit', 'helloTimeoutMs=3000000000'], /helloTimeoutMs: must be at most 2147483647 ms/],
+    [['--limit', 'headersTimeoutMs=2147483648'], /headersTimeoutMs: must be at most 2147483647 ms/],
+    [['--limit', 'challengeTimeoutMs=2147483648'], /challengeTimeoutMs: must be at most 2147483647 ms/],
+    [['--limit', 'scramIterations=100'], /scramIterations: must be at least 4096/],
+  ])('refuse %j: %s', (args, message) => {
+    expect(() => parseCliArgs(args)).toThrow(UsageError);
+    expect(() => parseCliArgs(args)).toThrow(message);
+  });
+
+  it('take every value at its edge: the longest timer, a 64-character host name, repeatable flags twice', () => {
+    const c = parseCliArgs([
+      '--limit',
+      'heartbeatIntervalMs=2147483647',
+      '--limit',
+      'helloTimeoutMs=2147483647',
+      '--name',
+      'x'.repeat(64),
+      '--room',
+      'a',
+      '--room',
+      'b',
+    ]);
+    expect(c.limits).toEqual({ heartbeatIntervalMs: 2147483647, helloTimeoutMs: 2147483647 });
+    expect(c.name).toBe('x'.repeat(64));
+    expect(c.rooms).toEqual(['a', 'b']);
   });
 });
 
