@@ -94,11 +94,17 @@ const reasonField = { reason: moderationReason.optional() };
 
 export const kickRequest = z.strictObject({ member: memberId, ...reasonField });
 
+/**
+ * A device an operator names: a tag as this host makes them (16 lowercase hex digits). Anything else
+ * could match no one, and would be written into the moderation record every member reads.
+ */
+export const namedDevice = deviceTag.regex(/^[0-9a-f]{16}$/, 'must be a device tag: 16 lowercase hex digits');
+
 /** Whom to ban: a connected member's device, a device tag, or an address range. Exactly one. */
 export const banRequest = z
   .strictObject({
     member: memberId.optional(),
-    device: deviceTag.optional(),
+    device: namedDevice.optional(),
     range: addressRange.optional(),
     durationMs: moderationDuration.optional(),
     ...reasonField,
@@ -114,7 +120,7 @@ export const muteRequest = z
   .strictObject({
     room: roomName,
     member: memberId.optional(),
-    device: deviceTag.optional(),
+    device: namedDevice.optional(),
     durationMs: moderationDuration.optional(),
     ...reasonField,
   })
@@ -122,7 +128,7 @@ export const muteRequest = z
     message: 'name exactly one of member and device',
   });
 
-export const unmuteRequest = z.strictObject({ room: roomName, device: deviceTag });
+export const unmuteRequest = z.strictObject({ room: roomName, device: namedDevice });
 
 /** What an action did: the connections it closed and where it was recorded (room and seq). */
 export const moderationResult = z.object({

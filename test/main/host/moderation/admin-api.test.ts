@@ -157,7 +157,7 @@ describe('admin API', () => {
     h = await startHost({ adminSecret: SECRET });
     const s = { secret: SECRET };
     expect((await call('/admin/api/kick', { ...s, body: { member: 'nobody' } })).status).toBe(404);
-    const bad = await call('/admin/api/ban', { ...s, body: { device: 'a', range: '10.0.0.1' } });
+    const bad = await call('/admin/api/ban', { ...s, body: { device: 'a1b2c3d4e5f60718', range: '10.0.0.1' } });
     expect(bad.status).toBe(400);
     expect(bad.json).toEqual({ error: 'name exactly one of member, device and range' });
     expect((await call('/admin/api/ban', { ...s, body: { range: '10.0.0.1', extra: 1 } })).status).toBe(400);
@@ -172,6 +172,32 @@ describe('admin API', () => {
     expect((await call('/admin/api/nothing', s)).status).toBe(404);
     expect((await call('/admin/api/__proto__', { ...s, body: {} })).status).toBe(404);
     expect(h.host.moderation.view().bans).toHaveLength(1);
+  });
+
+  it('takes only device tags as this host makes them: anything else is 400, nothing stored, nothing told to members', async () => {
+    h = await startHost({ adminSecret: SECRET });
+    const ann = await member('ann');
+    const s = { secret: SECRET };
+    for (const device of ['x\ny', 'a\u202eb', '\ud800', '__proto__', 'host', 'A1B2C3D4E5F60718', 'a1b2c3d4e5f6071']) {
+      for (const [path, body] of [
+        ['/admin/api/ban', { device }],
+        ['/admin/api/mute', { room: 'general', device }],
+        ['/admin/api/unmute', { room: 'general', device }],
+      ] as const) {
+        const answer = await call(path, { ...s, body });
+        expect(answer.status, `${path} ${JSON.stringify(device)}`).toBe(400);
+        expect(answer.json).toEqual({ error: 'device: must be a device tag: 16 lowercase hex digits' });
+      }
+    }
+    expect(h.host.moderation.view()).toMatchObject({ bans: [], mutes: [] });
+    // The edge: 16 lowercase hex digits is a tag, banned and recorded.
+    const ok = await call('/admin/api/ban', { ...s, body: { device: 'a1b2c3d4e5f60718' } });
+    expect(ok.status).toBe(200);
+    expect(await ann.next('message')).toMatchObject({
+      kind: 'moderation',
+      body: { action: 'ban', target: { scope: 'device', device: 'a1b2c3d4e5f60718' } },
+    });
+    expect(ann.all('message')).toHaveLength(1);
   });
 
   it('limits failed secrets per address: 429 past the burst, even for the right secret; other addresses are not held', async () => {

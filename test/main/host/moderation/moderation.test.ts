@@ -272,9 +272,13 @@ describe('ban', () => {
     await host();
     await expect(h!.host.moderation.ban({ range: '300.0.0.0/8' })).rejects.toThrow(/not an IP address/);
     await expect(h!.host.moderation.ban({ range: '10.0.0.0/33' })).rejects.toThrow(/prefix/);
-    await expect(h!.host.moderation.ban({ device: 'abcd', durationMs: 999 })).rejects.toThrow(/durationMs/);
-    await expect(h!.host.moderation.ban({ device: 'abcd', range: '10.0.0.1' })).rejects.toThrow(/exactly one/);
-    await expect(h!.host.moderation.ban({ device: 'abcd', durationMs: 1000 })).resolves.toMatchObject({ closed: 0 });
+    await expect(h!.host.moderation.ban({ device: 'abcdabcdabcdabcd', durationMs: 999 })).rejects.toThrow(/durationMs/);
+    await expect(h!.host.moderation.ban({ device: 'abcdabcdabcdabcd', range: '10.0.0.1' })).rejects.toThrow(
+      /exactly one/,
+    );
+    await expect(h!.host.moderation.ban({ device: 'abcdabcdabcdabcd', durationMs: 1000 })).resolves.toMatchObject({
+      closed: 0,
+    });
     expect(h!.host.moderation.view().bans).toHaveLength(1);
   });
 
