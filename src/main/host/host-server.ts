@@ -85,8 +85,6 @@ export class HostServer {
   readonly #echo: EchoEndpoint;
   readonly #gate: UpgradeGate;
   readonly #moderation: Moderation;
-  /** performance.now() when the last heartbeat's pings left: each pong's round trip is measured from it. */
-  #beatAt = 0;
   readonly #files: FileService;
   /** The folder of files of a host without a data folder, deleted when it closes. */
   readonly #scratch: string | null;
@@ -161,9 +159,6 @@ export class HostServer {
       files: this.#files,
     };
     const sessionOf = (ws: WebSocket) => this.#sessions.get(ws)!;
-    // One time for every ping of a beat, not one per connection. A pong later than the next beat
-    // (over a heartbeat interval) would read short; such a peer is about to be dropped anyway.
-    const sinceBeat = () => performance.now() - this.#beatAt;
     const onFrame = (session: Session, data: RawData, isBinary: boolean) => this.#onFrame(session, data, isBinary);
     const closed = (session: Session) => this.#closed(session);
     this.#onSlow = (slow) =>
@@ -175,7 +170,7 @@ export class HostServer {
         onFrame(sessionOf(this), data, isBinary);
       },
       pong() {
-        sessionOf(this).ponged(sinceBeat());
+        sessionOf(this).ponged();
       },
       // Invalid UTF-8 and oversize frames land here; ws then closes with 1007 or 1009.
       error(error) {
@@ -449,6 +444,7 @@ export class HostServer {
     ws.on('pong', listeners.pong);
     ws.on('error', listeners.error);
     ws.on('close', listeners.close);
+    session.ping();
   }
 
   #closed(session: Session): void {
@@ -473,7 +469,6 @@ export class HostServer {
    */
   #beat(): void {
     this.#echo.beat();
-    this.#beatAt = performance.now();
     for (const session of this.#sessions.values()) {
       if (!session.alive) {
         session.ws.terminate();
@@ -484,7 +479,7 @@ export class HostServer {
         continue;
       }
       session.alive = false;
-      session.ws.ping();
+      session.ping();
     }
   }
 

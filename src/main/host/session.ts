@@ -62,6 +62,8 @@ export class Session implements Recipient {
   readonly #openedSec: number;
   /** Round-trip time of the last heartbeat, in tenths of a ms; -1 before the first pong. */
   #rttTenths = -1;
+  /** performance.now() when the last ping left. */
+  #pingAt = 0;
   /** Its traffic, counted from when the operator first looked at it; undefined until then. */
   traffic: TrafficCounts | undefined;
 
@@ -204,10 +206,20 @@ export class Session implements Recipient {
     traffic.bytesIn += bytes;
   }
 
-  /** A pong arrived `rttMs` after the heartbeat's pings left: the peer is alive, and that is its round trip. */
-  ponged(rttMs: number): void {
+  /**
+   * Send a WebSocket ping and time its pong. The host pings at accept, so the operator sees a
+   * connection's round trip at once rather than after the first heartbeat, and at every beat.
+   */
+  ping(): void {
+    this.#pingAt = performance.now();
+    this.ws.ping();
+  }
+
+  /** A pong arrived: the peer is alive, and the time since the last ping is its round trip. */
+  ponged(): void {
     this.alive = true;
-    this.#rttTenths = Math.max(0, Math.round(rttMs * 10));
+    // A pong later than the next ping reads short; such a peer is about to be dropped anyway.
+    this.#rttTenths = Math.max(0, Math.round((performance.now() - this.#pingAt) * 10));
   }
 
   uncork(): void {

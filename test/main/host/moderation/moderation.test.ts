@@ -66,6 +66,18 @@ async function until<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<
 }
 
 describe('the connected list', () => {
+  it("knows a connection's round trip at once, from a ping at accept, not only after the first heartbeat", async () => {
+    await host({ limits: { heartbeatIntervalMs: 60_000 } });
+    const ann = await greeted('ann');
+    const view = await until(() => {
+      const v = h!.host.moderation.view();
+      return v.connections.find((c) => c.member === memberOf(ann))?.rttMs != null ? v : undefined;
+    }, 2000);
+    const rtt = view.connections.find((c) => c.member === memberOf(ann))!.rttMs!;
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    expect(rtt).toBeLessThan(2000);
+  });
+
   it('shows each connection: member, nick, device, address, rooms, since, RTT, queue and traffic', async () => {
     const before = Math.floor(Date.now() / 1000) * 1000; // kept to the second
     await host({ limits: { heartbeatIntervalMs: 100 } });
@@ -73,7 +85,7 @@ describe('the connected list', () => {
     await join(ann, 'general');
     const bob = await greeted('bob', undefined, '127.0.1.7');
     const moderation = h!.host.moderation;
-    // RTT comes from the heartbeat: wait for a pong of each. Looking also starts the traffic counts.
+    // RTT comes from the pings (at accept, then each beat): wait for a pong of each. Looking also starts the traffic counts.
     await until(() => {
       const v = moderation.view();
       return v.connections.length === 2 && v.connections.every((c) => c.rttMs !== null) ? v : undefined;
