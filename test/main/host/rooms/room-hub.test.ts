@@ -27,9 +27,8 @@ class Inbox implements Recipient {
   }
 }
 
-function setup() {
-  const store = new MessageStore(openDatabase({ path: ':memory:' }));
-  const hub = new RoomHub({
+function hubOn(store: MessageStore) {
+  return new RoomHub({
     store,
     cork: new CorkScope(),
     clock: () => 1000,
@@ -37,6 +36,11 @@ function setup() {
     maxCommitBatch: 100,
     maxPageBytes: 1 << 20,
   });
+}
+
+function setup() {
+  const store = new MessageStore(openDatabase({ path: ':memory:' }));
+  const hub = hubOn(store);
   return { store, hub, room: hub.ensure('general') };
 }
 
@@ -55,14 +59,7 @@ describe('RoomHub', () => {
     expect(hub.byId(room.id)).toBe(room);
     expect(hub.byId(ops.id)).toBe(ops);
     expect(hub.byId(-1)).toBeUndefined();
-    const reloaded = new RoomHub({
-      store,
-      cork: new CorkScope(),
-      clock: () => 1000,
-      logger: silentLogger,
-      maxCommitBatch: 100,
-      maxPageBytes: 1 << 20,
-    });
+    const reloaded = hubOn(store);
     expect(reloaded.byId(ops.id)?.name).toBe('ops');
   });
 
