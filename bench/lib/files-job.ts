@@ -7,6 +7,7 @@ import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import { BINARY_TYPES, encodeBinaryFrame } from '../../src/shared/protocol/index.ts';
+import { startChatProbe } from './chat-probe.ts';
 import { cpuWindow, type CpuWindow } from './cpu.ts';
 import { percentile } from './stats.ts';
 import { joinAs, openSocket } from './ws-member.ts';
@@ -131,24 +132,13 @@ async function tincanJob(job: FilesJob, data: Buffer, checkpoint: Checkpoint): P
     });
   const sender = await member(job.port, 'sender', onReply);
   const receiver = await member(job.port, 'receiver', () => {});
-  // Two members who chat while the transfer runs, in the same room (so they get its progress too).
-  const sentAt = new Map<string, number>();
-  let chat: number[] = [];
-  const listener = await member(job.port, 'listener', (f) => {
-    const at = f.type === 'message' ? sentAt.get(f.id as string) : undefined;
-    if (at !== undefined) chat.push(performance.now() - at);
-  });
-  const talker = await member(job.port, 'talker', () => {});
-  let n = 0;
+  // Two members who chat while the transfer runs, in the same room (so they get its progress too),
+  // on a thread of their own: they stand for other people's devices, not the uploader's.
+  const chat = await startChatProbe({ port: job.port, room: 'bench', rate: job.chatRate });
   const run = Date.now().toString(36);
-  const chatTimer = setInterval(() => {
-    const id = `c${run}-${n++}`;
-    sentAt.set(id, performance.now());
-    talker.ws.send(JSON.stringify({ type: 'send', room: 'bench', id, text: `chat line ${n}` }));
-  }, 1000 / job.chatRate);
+  await chat.window();
   await sleep(job.chatIdleMs);
-  const chatIdleP99Ms = summarizeP99(chat);
-  chat = [];
+  const chatIdleP99Ms = summarizeP99(await chat.window());
 
   /** Upload `bytes` of the file, then download it; the ms each took. */
   const transfer = async (bytes: number, name: string, knownHash: string | null) => {
@@ -183,7 +173,7 @@ async function tincanJob(job: FilesJob, data: Buffer, checkpoint: Checkpoint): P
   // A first, small transfer warms both sides up (compiled code, V8's young generation at its working
   // size), so what follows measures moving the file, not the first use of the code that moves it.
   await transfer(WARMUP_BYTES, 'warmup', presetHash === null ? null : sha256Of(data, WARMUP_BYTES));
-  chat = [];
+  await chat.window();
 
   await checkpoint('start', 'reset');
   const stopCpu = cpuWindow();
@@ -192,9 +182,9 @@ async function tincanJob(job: FilesJob, data: Buffer, checkpoint: Checkpoint): P
   const finished = performance.now();
   const cpu = stopCpu();
   await checkpoint('end', 'sample');
-  clearInterval(chatTimer);
-  const chatDuring = [...chat];
-  for (const m of [sender, receiver, listener, talker]) m.ws.close();
+  const chatDuring = await chat.window();
+  await chat.stop();
+  for (const m of [sender, receiver]) m.ws.close();
   return {
     kind: 'files',
     uploadMs,
