@@ -196,11 +196,19 @@ export class FileService {
     const body: FileBody = { file: record.id, name, size: record.size, mime: record.mime };
     if (record.image) body.image = record.image;
     const seq = await this.#postFileMessage(session, room, frame.id, body);
-    if (seq === null) {
+    if (typeof seq !== 'number') {
       this.#active.delete(record.id);
       await upload.discard();
       this.#records.delete(record.id);
-      this.#refuse(session, { code: 'storage_failed' }, about);
+      // A retry with the same id would meet the same message: only a new id helps, so not storage_failed.
+      const refusal: Refusal =
+        seq === 'duplicate'
+          ? {
+              code: 'invalid_frame',
+              message: 'This id is already another message of this device: offer the file with a new id.',
+            }
+          : { code: 'storage_failed' };
+      this.#refuse(session, refusal, about);
       return false;
     }
     record.seq = seq;
@@ -244,8 +252,8 @@ export class FileService {
     return null;
   }
 
-  /** Post the `file` message through the hub; its seq, or null when it could not be stored. */
-  #postFileMessage(session: FileSession, room: Room, id: string, body: FileBody): Promise<number | null> {
+  /** Post the `file` message through the hub: its seq, `duplicate` when the id is already another message of the device, null when it could not be stored. */
+  #postFileMessage(session: FileSession, room: Room, id: string, body: FileBody): Promise<number | 'duplicate' | null> {
     const size = formatBytes(body.size);
     const text = `${body.name.slice(0, MAX_FALLBACK_LENGTH - size.length - 3)} (${size})`;
     return new Promise((resolve) => {
@@ -257,7 +265,7 @@ export class FileService {
           id,
         },
         // A duplicate means the id was already some other message of this device's: not this file's.
-        (error, result) => resolve(error || !result || result.duplicate ? null : result.seq),
+        (error, result) => resolve(error || !result ? null : result.duplicate ? 'duplicate' : result.seq),
       );
     });
   }

@@ -250,6 +250,23 @@ describe('resume', () => {
     await offer(ann, { id: 'same', size: 10 });
     await expect(offer(ann, { id: 'same', size: 11 })).rejects.toThrow(/invalid_frame/);
   });
+
+  it('refuses an upload id that is already a chat message of the device as invalid_frame, not a retryable storage_failed', async () => {
+    const dir = dataDir();
+    h = await startHost({ dataDir: dir });
+    const ann = await h.client('ann');
+    await keyOf(ann);
+    ann.send({ type: 'send', room: 'general', id: 'm1', text: 'hello' });
+    await ann.next('ack');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // A retry with the same id meets the same message: the answer must say to use another id.
+      await expect(offer(ann, { id: 'm1', size: 10 })).rejects.toThrow(/"code":"invalid_frame".*new id/);
+    }
+    expect(h.host.files.usedBytes).toBe(0);
+    expect(readdirSync(join(dir, 'files'))).toEqual([]);
+    const fresh = await offer(ann, { id: 'm2', size: 10 });
+    expect(fresh).toMatchObject({ offset: 0, resumed: false, seq: 2 });
+  });
 });
 
 describe('who may do what', () => {
