@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, roomName, type Limits } from '../../shared/protocol/index.ts';
+import { DEFAULT_LIMITS, MAX_PAGE_SIZE, roomName, type Limits } from '../../shared/protocol/index.ts';
 import { SCRAM_MIN_ITERATIONS } from '../../shared/scram.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { Durability } from '../store/index.ts';
@@ -88,7 +88,10 @@ const limitsSchema = z.strictObject(
           ? count.min(SCRAM_MIN_ITERATIONS, `must be at least ${SCRAM_MIN_ITERATIONS} (RFC 7677)`)
           : TIMER_LIMITS.includes(key as keyof Limits)
             ? count.max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest timer Node keeps)`)
-            : count
+            : key === 'historyPageSize'
+              ? // Sent in welcome for clients to use as a history `limit`, which may be at most MAX_PAGE_SIZE.
+                count.max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE} (MAX_PAGE_SIZE)`)
+              : count
       ).optional(),
     ]),
   ) as Record<keyof Limits, z.ZodOptional<z.ZodNumber>>,

@@ -139,6 +139,18 @@ describe('HostServer limits, each at its edge', () => {
     await quiet.close();
   });
 
+  it('historyPageSize: welcome gives a value a history frame may use as its limit; past MAX_PAGE_SIZE is refused up front', async () => {
+    expect(() => new HostServer({ limits: { historyPageSize: 501 } })).toThrow(
+      /invalid host option limits.historyPageSize: must be at most 500/,
+    );
+    h = await startHost({ limits: { historyPageSize: 500 } });
+    const ann = await h.joined('general', 'ann');
+    const limit = ann.all('welcome')[0]!.limits.historyPageSize;
+    expect(limit).toBe(500);
+    ann.send({ type: 'history', ref: 'h', room: 'general', limit });
+    expect(await ann.next('history')).toMatchObject({ ref: 'h', messages: [], more: false });
+  });
+
   it('slow consumer: a member that stops reading is dropped at maxBufferedBytes; the others get everything', async () => {
     h = await startHost({
       limits: {

@@ -178,6 +178,7 @@ describe('cli args', () => {
     [['--limit', 'headersTimeoutMs=2147483648'], /headersTimeoutMs: must be at most 2147483647 ms/],
     [['--limit', 'challengeTimeoutMs=2147483648'], /challengeTimeoutMs: must be at most 2147483647 ms/],
     [['--limit', 'scramIterations=100'], /scramIterations: must be at least 4096/],
+    [['--limit', 'historyPageSize=501'], /historyPageSize: must be at most 500 \(MAX_PAGE_SIZE\)/],
   ])('refuse %j: %s', (args, message) => {
     expect(() => parseCliArgs(args)).toThrow(UsageError);
     expect(() => parseCliArgs(args)).toThrow(message);
@@ -189,6 +190,8 @@ describe('cli args', () => {
       'heartbeatIntervalMs=2147483647',
       '--limit',
       'helloTimeoutMs=2147483647',
+      '--limit',
+      'historyPageSize=500',
       '--name',
       'x'.repeat(64),
       '--room',
@@ -196,7 +199,7 @@ describe('cli args', () => {
       '--room',
       'b',
     ]);
-    expect(c.limits).toEqual({ heartbeatIntervalMs: 2147483647, helloTimeoutMs: 2147483647 });
+    expect(c.limits).toEqual({ heartbeatIntervalMs: 2147483647, helloTimeoutMs: 2147483647, historyPageSize: 500 });
     expect(c.name).toBe('x'.repeat(64));
     expect(c.rooms).toEqual(['a', 'b']);
   });
