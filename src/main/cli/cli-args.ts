@@ -118,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
       throw new UsageError(`--password-file wants NAME=FILE, not ${JSON.stringify(entry)}`);
     const name = entry.slice(0, eq);
     checkRoom(name, '--password-file');
+    if (passwordFiles.has(name)) throw new UsageError(`--password-file names room ${JSON.stringify(name)} twice`);
     passwordFiles.set(name, entry.slice(eq + 1));
   }
   const durability = values.durability ?? 'full';
@@ -168,6 +169,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     if (eq <= 0 || who === '') throw new UsageError(`--feed-stdin wants ROOM=WHO, not ${JSON.stringify(entry)}`);
     if (!feeds.some((f) => f.room === room))
       throw new UsageError(`--feed-stdin: room ${JSON.stringify(room)} has no --feed`);
+    if (feedStdin.has(room)) throw new UsageError(`--feed-stdin names room ${JSON.stringify(room)} twice`);
     feedStdin.set(room, parseStdinPolicy(who));
   }
   if (values.metrics !== undefined) checkRoom(values.metrics, '--metrics');

@@ -179,6 +179,11 @@ describe('cli args', () => {
     [['--limit', 'challengeTimeoutMs=2147483648'], /challengeTimeoutMs: must be at most 2147483647 ms/],
     [['--limit', 'scramIterations=100'], /scramIterations: must be at least 4096/],
     [['--limit', 'historyPageSize=501'], /historyPageSize: must be at most 500 \(MAX_PAGE_SIZE\)/],
+    [['--password-file', 'ops=/a', '--password-file', 'ops=/b'], '--password-file names room "ops" twice'],
+    [
+      ['--feed', 'ops=tail -f x', '--feed-stdin', 'ops=nobody', '--feed-stdin', 'ops=everyone'],
+      '--feed-stdin names room "ops" twice',
+    ],
   ])('refuse %j: %s', (args, message) => {
     expect(() => parseCliArgs(args)).toThrow(UsageError);
     expect(() => parseCliArgs(args)).toThrow(message);
