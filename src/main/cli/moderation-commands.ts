@@ -93,6 +93,12 @@ function reasonOf(rest: string, skip: number): { reason?: string } {
 function timeAndReason(rest: string, words: string[], skip: number): { durationMs?: number; reason?: string } {
   const duration = words[skip] === undefined ? undefined : parseDuration(words[skip]);
   if (duration === undefined && words[skip] === 'forever') return reasonOf(rest, skip + 1);
+  // A mistyped TIME (`-5m`, `1.5h`, `10M`, `99999999d`) taken as the reason would make the ban or mute last forever.
+  if (duration === undefined && /^[-+]?\d+(\.\d*)?[smhd]$/i.test(words[skip] ?? '')) {
+    throw new ModerationUsageError(
+      `${words[skip]} is not a TIME: a whole number of s, m, h or d (30s, 10m, 2h, 7d), up to a year; or forever`,
+    );
+  }
   return duration === undefined ? reasonOf(rest, skip) : { durationMs: duration, ...reasonOf(rest, skip + 1) };
 }
 

@@ -61,6 +61,18 @@ describe('moderation console lines', () => {
     expect(() => parseOperatorLine('mute general Ab3_x')).toThrow('usage: mute #ROOM');
     expect(() => parseOperatorLine('unmute #general a b')).toThrow('one device tag');
   });
+
+  it('refuses a mistyped TIME instead of taking it as the reason of a ban or mute that would never end', () => {
+    for (const time of ['-5m', '+5m', '1.5h', '10M', '2H', '99999999d', '1234567s']) {
+      expect(() => parseOperatorLine(`ban a1b2c3d4e5f60718 ${time} spam`), time).toThrow(`${time} is not a TIME`);
+      expect(() => parseOperatorLine(`mute #general Ab3_x ${time}`), time).toThrow(`${time} is not a TIME`);
+    }
+    // The edges that are times, and a reason that merely starts with a digit.
+    const command = (line: string) => (parseOperatorLine(line) as { command: object }).command;
+    expect(command('ban a1b2c3d4e5f60718 999999s x')).toMatchObject({ durationMs: 999_999_000, reason: 'x' });
+    expect(command('ban a1b2c3d4e5f60718 5x spam')).toMatchObject({ reason: '5x spam' });
+    expect(command('ban a1b2c3d4e5f60718 forever')).not.toHaveProperty('durationMs');
+  });
 });
 
 describe('the headless host: admin secret and moderation from its console', () => {
