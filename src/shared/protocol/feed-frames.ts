@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientMessageId, ref, roomName, seq, timestamp, utf16String } from './fields.ts';
+import { clientMessageId, plainText, ref, roomName, seq, timestamp, utf16String } from './fields.ts';
 
 /**
  * Command feeds and host metrics (docs/protocol.md, "Feeds"): what a feed's lines look like inside a
@@ -93,9 +93,13 @@ export const feedInputFrame = z.object({
   feed: feedName,
   /** The client's message id: a retry with the same id is stored and written to the process once. */
   id: clientMessageId,
-  text: utf16String(1, MAX_FEED_INPUT_LENGTH)
+  // Stored, shown to the room and written to the process: well-formed (plainText), one line with no
+  // control character but tab (C1 ones included), and no bidi override, as for chat text.
+  text: plainText(1, MAX_FEED_INPUT_LENGTH).refine(
     // eslint-disable-next-line no-control-regex -- one line: no newline or other control characters
-    .refine((s) => !/[\u0000-\u0008\u000a-\u001f\u007f]/u.test(s), 'must be one line without control characters'),
+    (s) => !/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u.test(s),
+    'must be one line without control characters or bidi overrides',
+  ),
 });
 
 /** State of one feed in a room. */

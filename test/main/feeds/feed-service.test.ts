@@ -233,6 +233,21 @@ describe('FeedService: stdin from members', () => {
     ann.send({ type: 'feed-input', room: 'ops', feed: 'repl', id: 'x-4', text: 'two\nlines' });
     expect(await ann.next('error')).toMatchObject({ code: 'invalid_frame' });
   });
+
+  it('refuses a lone surrogate, a C1 control and a bidi override with invalid_frame: nothing stored, nothing written', async () => {
+    const { ann, bob } = await withCat('everyone');
+    for (const [i, text] of ['\ud800', 'a\udc00b', 'a\u009bb', 'a\u0085b', 'a\u202eb', 'a\u2066b'].entries()) {
+      ann.send({ type: 'feed-input', ref: `bad-${i}`, room: 'ops', feed: 'repl', id: `bad-${i}`, text });
+      const reply = await ann.nextWhere((f) => 'ref' in f && f.ref === `bad-${i}`);
+      expect(reply, JSON.stringify(text)).toMatchObject({ type: 'error', code: 'invalid_frame' });
+    }
+    // What chat text allows is still a line: tab, the marks LRM/RLM, a character outside the BMP.
+    const fine = 'a\tb \u200f😀';
+    ann.send({ type: 'feed-input', ref: 'ok', room: 'ops', feed: 'repl', id: 'ok', text: fine });
+    expect(await ann.next('ack', (a) => a.ref === 'ok')).toMatchObject({ duplicate: false });
+    await waitFor(() => linesOf(bob, 'repl').includes(`got ${fine}`));
+    expect(bob.all('message').filter((m) => m.from.source === undefined)).toHaveLength(1);
+  });
 });
 
 describe('FeedService: floods, slow viewers and retention', () => {
