@@ -129,6 +129,13 @@ export function parseCliArgs(argv: string[]): CliConfig {
     if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*$/i.test(origin)) {
       throw new UsageError(`--allow-origin wants an origin like http://host:port, not ${JSON.stringify(origin)}`);
     }
+    // Origins are compared as browsers send them (lower case, no default port): any other spelling never matches.
+    const sent = /^https?:/i.test(origin) && URL.canParse(origin) ? new URL(origin).origin : origin;
+    if (sent !== origin) {
+      throw new UsageError(
+        `--allow-origin: browsers send ${JSON.stringify(origin)} as ${JSON.stringify(sent)}; give that`,
+      );
+    }
   }
   if (values['no-discovery'] && values['announce-interface']?.length) {
     throw new UsageError('--announce-interface and --no-discovery contradict each other; pick one');

@@ -180,6 +180,9 @@ describe('cli args', () => {
     [['--limit', 'scramIterations=100'], /scramIterations: must be at least 4096/],
     [['--limit', 'historyPageSize=501'], /historyPageSize: must be at most 500 \(MAX_PAGE_SIZE\)/],
     [['--password-file', 'ops=/a', '--password-file', 'ops=/b'], '--password-file names room "ops" twice'],
+    [['--allow-origin', 'http://Tools.LAN:8080'], 'browsers send "http://Tools.LAN:8080" as "http://tools.lan:8080"'],
+    [['--allow-origin', 'https://tools.lan:443'], 'browsers send "https://tools.lan:443" as "https://tools.lan"'],
+    [['--allow-origin', 'HTTP://tools.lan'], 'browsers send "HTTP://tools.lan" as "http://tools.lan"'],
     [
       ['--feed', 'ops=tail -f x', '--feed-stdin', 'ops=nobody', '--feed-stdin', 'ops=everyone'],
       '--feed-stdin names room "ops" twice',
@@ -206,6 +209,8 @@ describe('cli args', () => {
     ]);
     expect(c.limits).toEqual({ heartbeatIntervalMs: 2147483647, helloTimeoutMs: 2147483647, historyPageSize: 500 });
     expect(c.name).toBe('x'.repeat(64));
+    const origins = ['http://tools.lan:8080', 'https://[fd00::1]:8443', 'app://tincan'];
+    expect(parseCliArgs(origins.flatMap((o) => ['--allow-origin', o])).allowedOrigins).toEqual(origins);
     expect(c.rooms).toEqual(['a', 'b']);
   });
 });
