@@ -243,4 +243,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     // Restarting from 0 would have sent at least 1.5× the file; resuming sends the rest and what was in flight.
     expect(proxy.upBytes - before).toBeLessThan(size * 1.4);
   }, 90_000);
+
+  it('after a reload mid-upload the sender is told, picks the file again, and it continues where the host was', async () => {
+    const ann = await openAs('Ann');
+    const bo = await openAs('Bo');
+    const size = 24 * 1024 * 1024;
+    const bytes = new Uint8Array(randomBytes(size));
+    await attach(ann, 'reloaded.bin', bytes);
+    const progress = rowOf(bo, 'reloaded.bin').locator('progress');
+    await expect
+      .poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(size / 4);
+    await ann.reload(); // the page, and the File it held, are gone
+    const row = rowOf(ann, 'reloaded.bin');
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('Pick the file again to continue');
+    await ann.screenshot({ path: join(SHOTS, 'files-reloaded-unfinished.png') });
+    await row.locator('input[type=file]').setInputFiles({
+      name: 'reloaded.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(bytes),
+    });
+    await expect.poll(() => rowOf(bo, 'reloaded.bin').getAttribute('data-state'), { timeout: 60_000 }).toBe('complete');
+    // One message for the file, not a second one from the new page.
+    expect(await bo.locator('.file', { hasText: 'reloaded.bin' }).count()).toBe(1);
+    expect(sha256(await download(bo, 'reloaded.bin'))).toBe(sha256(bytes));
+  }, 120_000);
 });

@@ -260,6 +260,49 @@ describe('file uploads from the renderer, against a real host', () => {
     await until(() => bo.files.states.get(upload.fileId!)?.state === 'cancelled', 'bo sees it cancelled');
   });
 
+  it('after a reload mid-upload, the same file offered again continues from what the host stored', async () => {
+    const server = await host({ limits: { binaryBytesPerSecond: 2 * 1024 * 1024, binaryBytesBurst: 256 * 1024 } });
+    const ann = await joined(server.port, 'ann');
+    const bo = await joined(server.port, 'bo');
+    const bytes = new Uint8Array(randomBytes(4 * 1024 * 1024));
+    const first = offer(ann, bytes, 'holiday.mov');
+    await until(() => (bo.files.states.get(first.fileId ?? '')?.received ?? 0) >= 512 * 1024, 'sending');
+    ann.disconnect(); // the page goes away, and its File with it
+    const fileId = first.fileId!;
+    const again = await joined(server.port, 'ann'); // the same device, a new page
+    await until(() => again.files.canContinue(fileId), 'the new page knows its unfinished upload');
+    expect(again.files.canContinue(fileId)).toBe(true);
+    expect(bo.files.canContinue(fileId)).toBe(false); // not Bo's upload
+
+    const resumed = offer(again, bytes, 'holiday.mov'); // attached again: same name, same size
+    expect(resumed.id).toBe(first.id);
+    await until(() => resumed.phase === 'complete', 'complete', 20_000);
+    expect(resumed.fileId).toBe(fileId);
+    const stored = bo.files.states.get(fileId)!;
+    expect(stored).toMatchObject({ state: 'complete', sha256: sha256(bytes) });
+    // Nothing the host had was sent again: the new page's first chunk starts past zero.
+    expect(chunksSent(again)[0]!.offset).toBeGreaterThanOrEqual(512 * 1024);
+    expect(again.files.canContinue(fileId)).toBe(false);
+    // One file message, not two.
+    expect(bo.rooms.get('general')!.messages.filter((m) => m.kind === 'file')).toHaveLength(1);
+  });
+
+  it('continues an earlier page’s upload with a file picked for it, refusing one of another size', async () => {
+    const server = await host({ limits: { binaryBytesPerSecond: 2 * 1024 * 1024, binaryBytesBurst: 256 * 1024 } });
+    const ann = await joined(server.port, 'ann');
+    const bytes = new Uint8Array(randomBytes(4 * 1024 * 1024));
+    const first = offer(ann, bytes, 'a.bin');
+    await until(() => (ann.files.states.get(first.fileId ?? '')?.received ?? 0) >= 256 * 1024, 'stored some');
+    ann.disconnect();
+    const again = await joined(server.port, 'ann');
+    const fileId = first.fileId!;
+    await until(() => again.files.canContinue(fileId), 'unfinished known');
+    expect(again.files.continueWith(fileId, new Blob([new Uint8Array(10)]))).toBe(false);
+    expect(again.files.continueWith(fileId, new Blob([bytes]))).toBe(true); // picked under any name
+    await until(() => again.files.uploadOf(fileId)?.phase === 'complete', 'complete', 20_000);
+    expect(again.files.states.get(fileId)).toMatchObject({ state: 'complete', sha256: sha256(bytes) });
+  });
+
   it('pauses with the host’s words when its quota has no room, and says nothing was posted', async () => {
     const server = await host({ limits: { fileQuotaBytes: 10_000 } });
     const ann = await joined(server.port, 'ann');

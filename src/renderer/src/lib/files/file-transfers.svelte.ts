@@ -10,6 +10,7 @@ import {
   type HostFrameOf,
   type StoredMessage,
 } from '../../../../shared/protocol/index.ts';
+import { isMine } from '../chat/message-origin.ts';
 import { newClientId } from '../net/client-id.ts';
 import { DEFAULT_CHECKPOINT_BYTES, DEFAULT_MAX_QUEUED_BYTES, sendFrom } from './upload-pipeline.ts';
 import { Upload } from './upload.svelte.ts';
@@ -23,8 +24,19 @@ export interface FilesPort {
   /** The room is joined on the connection now open. */
   joined(room: string): boolean;
   now(): number;
+  /** Our device's tag on this host ('' until the host said it): how our own file messages are known. */
+  device(): string;
   /** `http://host:port` (no trailing slash): where the host serves `/files/…`. */
   httpBase: string;
+}
+
+/** An upload of this device that an earlier page started (its `file` message), which this page can continue. */
+interface Unfinished {
+  room: string;
+  /** Its client id: offering it again resumes it on the host. */
+  id: string;
+  name: string;
+  size: number;
 }
 
 export type OfferResult = { ok: true; upload: Upload } | { ok: false; reason: 'too_large'; limit: number };
@@ -76,6 +88,11 @@ export class FileTransfers {
   /** Files seen in each room's messages, to ask their state again after a reconnect. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #seen = new Map<string, Set<string>>();
+  /**
+   * Uploads this device started in an earlier page (a reload, a closed tab), by file id. The bytes
+   * stayed behind with that page; when the same file is offered again it continues where the host is.
+   */
+  readonly #unfinished = new SvelteMap<string, Unfinished>();
   /** Files waiting to be asked about, per room (sent together in the next microtask). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #toAsk = new Map<string, Set<string>>();
@@ -112,17 +129,55 @@ export class FileTransfers {
   offer(room: string, file: Blob, name: string, image?: { width: number; height: number }): OfferResult {
     if (this.maxFileBytes !== null && file.size > this.maxFileBytes)
       return { ok: false, reason: 'too_large', limit: this.maxFileBytes };
+    const safeName = safeFileName(name);
+    const unfinished = this.#unfinishedLike(room, safeName, file.size);
+    return {
+      ok: true,
+      upload: this.#start(room, unfinished?.id ?? newClientId(this.#port.now()), file, safeName, image),
+    };
+  }
+
+  /**
+   * Continue an upload an earlier page of this device started (its file message `fileId`) with
+   * `file` picked again. False when the sizes differ: it cannot be that file. Same size but other
+   * bytes fail at the host's SHA-256 check, as any mismatch does.
+   */
+  continueWith(fileId: string, file: Blob): boolean {
+    const unfinished = this.#unfinished.get(fileId);
+    if (!unfinished || file.size !== unfinished.size) return false;
+    this.#unfinished.delete(fileId);
+    this.#start(unfinished.room, unfinished.id, file, unfinished.name, undefined);
+    return true;
+  }
+
+  /** Whether `fileId` is an unfinished upload of an earlier page of this device, which `continueWith` can take. */
+  canContinue(fileId: string): boolean {
+    return this.#unfinished.has(fileId) && this.uploadOf(fileId) === undefined;
+  }
+
+  /** An unfinished upload of an earlier page in `room` of a file with this name and size, taken for a new offer. */
+  #unfinishedLike(room: string, name: string, size: number): Unfinished | undefined {
+    for (const [fileId, u] of this.#unfinished) {
+      if (u.room !== room || u.name !== name || u.size !== size) continue;
+      if (this.states.get(fileId)?.state !== 'uploading' || this.uploadOf(fileId)) continue;
+      this.#unfinished.delete(fileId);
+      return u;
+    }
+    return undefined;
+  }
+
+  #start(room: string, id: string, file: Blob, name: string, image: Upload['image']): Upload {
     const upload = new Upload({
       room,
-      id: newClientId(this.#port.now()),
+      id,
       file,
-      name: safeFileName(name),
+      name,
       mime: mimeOf(file),
       image,
     });
     this.uploads.set(upload.id, upload);
     this.#offer(upload);
-    return { ok: true, upload };
+    return upload;
   }
 
   /** Stop an upload; the host throws away what it stored. */
@@ -349,8 +404,11 @@ export class FileTransfers {
       if (message.kind !== 'file') continue;
       const read = readContent(message);
       if (!read.ok || read.content.kind !== 'file') continue;
-      const file = read.content.body.file;
+      const body = read.content.body;
+      const file = body.file;
       this.#seenIn(room).add(file);
+      if (isMine(message, this.#port.device()) && !this.uploadOf(file) && !this.uploads.has(message.id))
+        this.#unfinished.set(file, { room, id: message.id, name: body.name, size: body.size });
       if (!this.states.has(file)) this.#ask(room, file);
     }
   }

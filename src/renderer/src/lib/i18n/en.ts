@@ -370,6 +370,10 @@ export const en = {
   'files.state.complete': 'Complete',
   'files.state.failed': 'Failed: {reason}',
   'files.state.cancelled': 'Cancelled by the sender',
+  'files.unfinished':
+    'Stopped: the page that sent it was closed or reloaded. Pick the file again to continue from where the host is.',
+  'files.continue': 'Pick the file to continue…',
+  'files.notThatFile': 'That is not this file: this one is {size}.',
   'files.cancelWhenBack': 'The host is told as soon as it is back.',
   'files.failure.hash_mismatch': 'the host received other bytes than were sent (SHA-256 mismatch)',
   'files.failure.stalled': 'the upload stopped for too long and the host gave it up',

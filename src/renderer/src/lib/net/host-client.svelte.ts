@@ -207,6 +207,7 @@ export class HostClient {
       bufferedAmount: () => this.#conn.queuedBytes,
       joined: (room) => this.connected && (this.rooms.get(room)?.joined ?? false),
       now: this.#now,
+      device: () => this.myDevice,
       httpBase: httpOrigin(options.address, options.secure),
     });
   }
