@@ -85,6 +85,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('an upload while the host is do
     // What the host last said it stored, and no rate: nothing is moving.
     await expect.poll(() => annRow.locator('.words').textContent()).toMatch(/^\d+% · .+ of 24 MiB$/);
     await expect.poll(() => boRow.locator('.words').textContent()).not.toContain('/s');
+    // Bo, who only hears of it from the host, is not told it is still uploading.
+    await expect
+      .poll(() => boRow.locator('.status').first().textContent())
+      .toBe('Paused: waiting for the host; it goes on by itself when the host is back');
     await ann.screenshot({ path: join(SHOTS, 'upload-host-down.png') });
 
     await annRow.getByRole('button', { name: 'Cancel' }).click();

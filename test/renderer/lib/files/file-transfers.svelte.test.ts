@@ -303,11 +303,11 @@ describe('file uploads from the renderer, against a real host', () => {
     expect(again.files.states.get(fileId)).toMatchObject({ state: 'complete', sha256: sha256(bytes) });
   });
 
-  it('pauses with the host’s words when its quota has no room, and says nothing was posted', async () => {
+  it('fails with the host’s words when its quota has no room (trying again cannot help), and says nothing was posted', async () => {
     const server = await host({ limits: { fileQuotaBytes: 10_000 } });
     const ann = await joined(server.port, 'ann');
     const upload = offer(ann, new Uint8Array(20_000));
-    await until(() => upload.phase === 'paused', 'paused');
+    await until(() => upload.phase === 'failed', 'failed');
     expect(upload.error).toBe('quota_exceeded');
     expect(upload.errorMessage).toMatch(/left/);
     expect(ann.files.unposted('general')).toEqual([upload]);

@@ -53,8 +53,12 @@ const QUEUE_RETRY_MS = 5000;
 const ACTIVE: readonly string[] = ['offering', 'hashing', 'sending', 'verifying'];
 /** Upload errors after which offering the same id again is worth it (the host keeps what it stored). */
 const RESUMABLE = new Set(['upload_offset', 'upload_incomplete', 'not_joined']);
-/** Upload errors that leave the upload waiting for the person to retry. */
-const PAUSING = new Set(['storage_full', 'quota_exceeded', 'internal', 'storage_failed']);
+/**
+ * Upload errors that leave the upload waiting for the person to retry. Not `quota_exceeded`: the
+ * quota counts complete files, which no member can delete, so trying again would fail the same
+ * way; and a full disk only pauses an upload that had started (the host keeps what it stored).
+ */
+const PAUSING = new Set(['storage_full', 'internal', 'storage_failed']);
 
 /** The MIME type a Blob says it is, as the protocol spells one (lower case, no parameters), else the default. */
 export function mimeOf(blob: Blob): string {
@@ -393,7 +397,8 @@ export class FileTransfers {
       this.#ask(upload.room, upload.fileId);
       return true;
     }
-    upload.phase = PAUSING.has(code) ? 'paused' : 'failed';
+    const started = upload.fileId !== null;
+    upload.phase = PAUSING.has(code) && (started || code !== 'storage_full') ? 'paused' : 'failed';
     this.#next();
     return true;
   }
