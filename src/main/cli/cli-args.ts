@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS, roomName, type FeedStdinPolicy, type Limits } from '../../shared/protocol/index.ts';
 import { CommandLineError, parseFeedSpec, type FeedSpec } from '../feeds/index.ts';
@@ -15,7 +18,7 @@ Options:
   --room NAME              create this room if it does not exist (repeatable; default "general"
                            when the host has no rooms yet)
   --password-file NAME=F   protect room NAME with the password in file F (first line)
-  --bind ADDR              address to bind (default :: — every interface)
+  --bind ADDR              IP address to bind (default :: — every interface)
   --name NAME              host name shown to clients (default: this machine's name; the rules
                            of room names: 1-64 characters, visible, no spaces at either end)
   --web DIR                folder of the built web client to serve (default: out/web when built)
@@ -181,6 +184,15 @@ export function parseCliArgs(argv: string[]): CliConfig {
   }
   if (values.metrics !== undefined) checkRoom(values.metrics, '--metrics');
   if (values.name !== undefined) checkRoom(values.name, '--name', 'host name'); // room-name rules (docs/protocol.md §2.4)
+  if (values.bind !== undefined && isIP(values.bind) === 0) {
+    throw new UsageError(
+      `--bind wants an IP address such as ::, 0.0.0.0 or 127.0.0.1, not ${JSON.stringify(values.bind)}`,
+    );
+  }
+  // A folder without the built client would serve nothing but 404s, with no word of why.
+  if (values.web !== undefined && !existsSync(join(values.web, 'index.html'))) {
+    throw new UsageError(`--web: ${JSON.stringify(values.web)} holds no index.html (npm run build:web makes out/web)`);
+  }
   // The host's own rules for its options (a timer's longest delay, say), before anything starts.
   try {
     resolveHostOptions({ limits });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ws from 'ws';
 import { parseCliArgs, UsageError } from '../../../src/main/cli/cli-args.ts';
 import { httpUrl, lanAddresses, listeningAddresses } from '../../../src/main/host/lan-addresses.ts';
@@ -108,6 +111,8 @@ describe('host options', () => {
 
 describe('cli args', () => {
   it('parse every flag', () => {
+    const web = mkdtempSync(join(tmpdir(), 'tincan-web-'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html>');
     const c = parseCliArgs([
       '--port',
       '0',
@@ -124,7 +129,7 @@ describe('cli args', () => {
       '--name',
       'box',
       '--web',
-      '/w',
+      web,
       '--allow-origin',
       'app://tincan',
       '--durability',
@@ -138,13 +143,14 @@ describe('cli args', () => {
       rooms: ['a', 'b c'],
       bind: '127.0.0.1',
       name: 'box',
-      webRoot: '/w',
+      webRoot: web,
       allowedOrigins: ['app://tincan'],
       durability: 'normal',
       limits: { ratePerSecond: 50 },
     });
     expect([...c.passwordFiles]).toEqual([['a', '/pw']]);
     expect(parseCliArgs([]).port).toBe(4747);
+    rmSync(web, { recursive: true, force: true });
   });
 
   it('throw UsageError, never anything else, for bad flags', () => {
@@ -180,6 +186,9 @@ describe('cli args', () => {
     [['--limit', 'scramIterations=100'], /scramIterations: must be at least 4096/],
     [['--limit', 'historyPageSize=501'], /historyPageSize: must be at most 500 \(MAX_PAGE_SIZE\)/],
     [['--password-file', 'ops=/a', '--password-file', 'ops=/b'], '--password-file names room "ops" twice'],
+    [['--bind', '999.1.1.1'], '--bind wants an IP address such as ::, 0.0.0.0 or 127.0.0.1, not "999.1.1.1"'],
+    [['--bind', 'lanbox'], '--bind wants an IP address'],
+    [['--web', '/nonexistent/web'], '--web: "/nonexistent/web" holds no index.html'],
     [['--allow-origin', 'http://Tools.LAN:8080'], 'browsers send "http://Tools.LAN:8080" as "http://tools.lan:8080"'],
     [['--allow-origin', 'https://tools.lan:443'], 'browsers send "https://tools.lan:443" as "https://tools.lan"'],
     [['--allow-origin', 'HTTP://tools.lan'], 'browsers send "HTTP://tools.lan" as "http://tools.lan"'],
