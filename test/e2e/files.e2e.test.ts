@@ -136,8 +136,24 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     const box = bo.getByRole('dialog', { name: 'chart.png' });
     await box.waitFor();
     await bo.screenshot({ path: join(SHOTS, 'files-lightbox.png') });
+    // Modal: Tab never reaches the page behind (past the dialog's last button it may go to the
+    // browser's own UI, where the document has no focused element).
+    const focusOutside = () =>
+      box.evaluate((el) => {
+        const active = document.activeElement;
+        return active !== null && active !== document.body && !el.contains(active);
+      });
+    expect(await box.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      await bo.keyboard.press('Tab');
+      expect(await focusOutside()).toBe(false);
+    }
     await bo.keyboard.press('Escape');
     await expect.poll(() => box.count()).toBe(0);
+    // Focus is back on the image it opened from, so the keyboard user is where they were.
+    await expect
+      .poll(() => bo.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Open chart.png at full size');
     await bo.screenshot({ path: join(SHOTS, 'files-room.png') });
   }, 90_000);
 
