@@ -107,7 +107,8 @@ export function parseRange(
   etag: string,
 ): [number, number] | null | 'unsatisfiable' {
   if (!header || (ifRange !== undefined && ifRange !== etag)) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // The range unit is case-insensitive (RFC 9110 §14.1): `Bytes=` asks for the same as `bytes=`.
+  const match = /^bytes=(\d*)-(\d*)$/i.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return null;
   if (match[1] === '') {
     const suffix = Number(match[2]);

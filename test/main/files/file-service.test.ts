@@ -88,6 +88,9 @@ describe('uploads through the host', () => {
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(99_000));
     const suffix = await fetch(url, { headers: { Range: 'bytes=-10' } });
     expect(Buffer.from(await suffix.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 10));
+    const upper = await fetch(url, { headers: { Range: 'Bytes=0-9' } }); // the unit is case-insensitive
+    expect(upper.status).toBe(206);
+    expect(Buffer.from(await upper.arrayBuffer())).toEqual(bytes.subarray(0, 10));
 
     const past = await fetch(url, { headers: { Range: `bytes=${bytes.length}-` } });
     expect(past.status).toBe(416);
