@@ -157,6 +157,33 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     await bo.screenshot({ path: join(SHOTS, 'files-room.png') });
   }, 90_000);
 
+  it('a very large image is drawn only when asked, so a phone does not decode it for a small box', async () => {
+    const ann = await openAs('Ann');
+    const bo = await openAs('Bo');
+    await attach(ann, 'poster.png', await png(ann, 4100, 4000), 'image/png'); // 16.4 megapixels
+    const row = rowOf(bo, 'poster.png');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('complete');
+    const show = row.getByRole('button', { name: /^Show image/ });
+    await show.waitFor();
+    expect(await row.locator('img').count()).toBe(0);
+    await show.click();
+    await expect.poll(() => row.locator('img').evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(4100);
+  }, 90_000);
+
+  it('a very long file name takes at most three lines, and the whole name is its title', async () => {
+    const ann = await openAs('Ann');
+    const name = `${'quarterly report final '.repeat(10)}v2.txt`;
+    await attach(ann, name, new Uint8Array(10), 'text/plain');
+    const label = rowOf(ann, 'v2.txt').locator('.name');
+    await label.waitFor();
+    const { height, line } = await label.evaluate((el) => ({
+      height: el.getBoundingClientRect().height,
+      line: parseFloat(getComputedStyle(el).lineHeight) || 20,
+    }));
+    expect(height).toBeLessThanOrEqual(line * 3 + 1);
+    expect(await label.getAttribute('title')).toBe(name);
+  }, 60_000);
+
   it('an SVG is never drawn inline: it is offered as a download', async () => {
     const ann = await openAs('Ann');
     const bo = await openAs('Bo');

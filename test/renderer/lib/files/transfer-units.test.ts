@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fitBox } from '../../../../src/renderer/src/lib/files/image-size.ts';
+import {
+  AUTO_DRAW_MAX_BYTES,
+  AUTO_DRAW_MAX_PIXELS,
+  drawsAtOnce,
+  fitBox,
+} from '../../../../src/renderer/src/lib/files/image-size.ts';
 import { RateMeter } from '../../../../src/renderer/src/lib/files/transfer-rate.ts';
 import { percentOf } from '../../../../src/renderer/src/lib/files/transfer-words.ts';
 import { fileIdBytes } from '../../../../src/renderer/src/lib/files/file-id.ts';
@@ -96,5 +101,15 @@ describe('sha256 streams', () => {
     expect(carried.length).toBe(2_000_000);
     expect(carried.hex()).toBe(expected(2_000_000));
     expect((await sha256Prefix(blob, 0))!.hex()).toBe(expected(0));
+  });
+});
+
+describe('drawsAtOnce', () => {
+  it('draws images at once up to 8 MiB and 16 megapixels, and asks first past either', () => {
+    expect(drawsAtOnce(AUTO_DRAW_MAX_BYTES, { width: 4000, height: 4000 })).toBe(true);
+    expect(drawsAtOnce(AUTO_DRAW_MAX_BYTES + 1, { width: 10, height: 10 })).toBe(false);
+    expect(drawsAtOnce(1000, { width: 4000, height: 4001 })).toBe(false); // one row of pixels too many
+    expect(AUTO_DRAW_MAX_PIXELS).toBe(16_000_000);
+    expect(drawsAtOnce(1000, undefined)).toBe(true); // no size told: small bytes decide
   });
 });

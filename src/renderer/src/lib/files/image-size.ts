@@ -31,3 +31,13 @@ export function fitBox(
   const scale = Math.min(1, max.width / size.width, max.height / size.height);
   return { width: Math.max(1, Math.round(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) };
 }
+
+/** Images drawn in the list at once: past these, a row asks first (a phone decodes every pixel for a small box). */
+export const AUTO_DRAW_MAX_BYTES = 8 * 1024 * 1024;
+export const AUTO_DRAW_MAX_PIXELS = 16_000_000;
+
+/** Whether the list draws this image without being asked: not when its bytes or pixels are many. */
+export function drawsAtOnce(size: number, image: { width: number; height: number } | undefined): boolean {
+  if (size > AUTO_DRAW_MAX_BYTES) return false;
+  return image === undefined || image.width * image.height <= AUTO_DRAW_MAX_PIXELS;
+}

@@ -374,6 +374,7 @@ export const en = {
     'Stopped: the page that sent it was closed or reloaded. Pick the file again to continue from where the host is.',
   'files.continue': 'Pick the file to continue…',
   'files.notThatFile': 'That is not this file: this one is {size}.',
+  'files.showImage': 'Show image ({size})',
   'files.cancelWhenBack': 'The host is told as soon as it is back.',
   'files.failure.hash_mismatch': 'the host received other bytes than were sent (SHA-256 mismatch)',
   'files.failure.stalled': 'the upload stopped for too long and the host gave it up',

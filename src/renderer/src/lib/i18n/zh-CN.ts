@@ -365,6 +365,7 @@ export const zhCN: Record<MessageKey, string> = {
   'files.unfinished': '已停止：发送它的页面已关闭或刷新。重新选择该文件，即可从主机已有的位置继续。',
   'files.continue': '选择文件以继续…',
   'files.notThatFile': '这不是该文件：它的大小是 {size}。',
+  'files.showImage': '显示图片（{size}）',
   'files.cancelWhenBack': '主机恢复后会立即收到通知。',
   'files.failure.hash_mismatch': '主机收到的字节与发送的不一致（SHA-256 不匹配）',
   'files.failure.stalled': '上传停顿太久，主机已放弃',
