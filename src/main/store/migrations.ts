@@ -122,6 +122,25 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE bans ADD COLUMN nick TEXT;
   ALTER TABLE mutes ADD COLUMN nick TEXT;
   `,
+  // 9: ban ids are never given out again. Without AUTOINCREMENT, SQLite reuses the largest id once
+  // its row is gone (a ban lifted or expired), so an operator's "unban 3" read off an older list
+  // could lift a newer ban than the one meant. The rows keep their ids.
+  `
+  CREATE TABLE bans_once (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    device     TEXT,
+    range      TEXT,
+    reason     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    until      INTEGER,
+    nick       TEXT,
+    CHECK ((device IS NULL) <> (range IS NULL))
+  );
+  INSERT INTO bans_once (id, device, range, reason, created_at, until, nick)
+    SELECT id, device, range, reason, created_at, until, nick FROM bans;
+  DROP TABLE bans;
+  ALTER TABLE bans_once RENAME TO bans;
+  `,
 ];
 
 /** Apply every migration the database has not seen, each in its own transaction. Returns the new version. */

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseSync } from 'node:sqlite';
+import { MIGRATIONS, migrate } from '../../../src/main/store/migrations.ts';
 import { MessageStore, ModerationStore, openDatabase } from '../../../src/main/store/index.ts';
 
 let dir: string | undefined;
@@ -44,6 +46,33 @@ describe('ModerationStore', () => {
     expect(store.bans(0)).toEqual([]);
     expect(store.mutes(0)).toEqual([]);
     db.close();
+  });
+
+  it("never gives a lifted ban's id to a new ban, so an unban by an old id cannot lift another", () => {
+    const store = new ModerationStore(openDatabase({ path: ':memory:' }));
+    const ban = (device: string) =>
+      store.addBan({ device, range: null, reason: '', createdAt: 1, until: null, nick: null });
+    ban('a1b2c3d4e5f60718');
+    const newest = ban('b1b2c3d4e5f60718');
+    store.removeBan(newest); // the largest id, which plain SQLite would hand out again
+    const next = ban('c1b2c3d4e5f60718');
+    expect(next).toBeGreaterThan(newest);
+    store.removeBan(newest); // a stale "unban" by the old id lifts nothing
+    expect(store.bans(0).map((b) => b.id)).toContain(next);
+  });
+
+  it('keeps ban ids through the migration that makes them unique for ever', () => {
+    const db = new DatabaseSync(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 8));
+    db.exec(
+      "INSERT INTO bans (id, device, reason, created_at, nick) VALUES (7, 'a1b2c3d4e5f60718', 'spam', 1, 'dave')",
+    );
+    migrate(db);
+    const store = new ModerationStore(db);
+    expect(store.bans(0)).toMatchObject([{ id: 7, device: 'a1b2c3d4e5f60718', reason: 'spam', nick: 'dave' }]);
+    expect(store.addBan({ device: null, range: '10.0.0.0/8', reason: '', createdAt: 2, until: null, nick: null })).toBe(
+      8,
+    );
   });
 
   it('refuses a ban that names both a device and a range, or neither', () => {
