@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/browser.ts';
 import { cuttingProxy } from '../helpers/cutting-proxy.ts';
 import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
@@ -37,6 +37,11 @@ beforeAll(async () => {
     ...['--limit', 'binaryBytesPerSecond=6291456', '--limit', 'binaryBytesBurst=1048576'],
   ]);
 }, 120_000);
+
+// Each test's pages close after it: the host takes at most 16 connections from one address.
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
 
 afterAll(async () => {
   for (const close of closers.splice(0).reverse()) await close();
@@ -269,10 +274,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     await expect
       .poll(async () => Number((await progress.getAttribute('value')) ?? 0), { timeout: 30_000 })
       .toBeGreaterThan(size / 2);
-    // Progress and rate, a space on each side of the '·' between them.
+    // Progress, rate and time left, a space on each side of each '·'.
     await expect
       .poll(() => rowOf(bo, 'big.bin').locator('.transfer .words').textContent())
-      .toMatch(/^\d+% · [\d.]+ MiB of 24 MiB · [\d.]+ (MiB|KiB|bytes)\/s$/);
+      .toMatch(/^\d+% · [\d.]+ MiB of 24 MiB · [\d.]+ (MiB|KiB|bytes)\/s · \d+ (s|min) left$/);
     proxy.dropAll(); // Ann's network goes away mid-upload
     await expect
       .poll(() => ann.locator('.bar .state').first().textContent(), { timeout: 10_000 })

@@ -26,6 +26,19 @@ export function progressWords(t: T, done: number, total: number): string {
   });
 }
 
+/**
+ * About how long a transfer still takes at `rate` bytes/s: "40 s left", "12 min left", "2 h 5 min
+ * left"; '' when it cannot be said (no rate, or nothing left).
+ */
+export function timeLeftWords(t: T, done: number, total: number, rate: number): string {
+  if (!(rate > 0) || done >= total) return '';
+  const seconds = Math.ceil((total - done) / rate);
+  if (seconds < 60) return t('files.left.seconds', { n: seconds });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('files.left.minutes', { n: minutes });
+  return t('files.left.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
 /** What our upload is doing now, in one line. */
 export function uploadWords(t: T, upload: Upload): string {
   switch (upload.phase) {
