@@ -210,7 +210,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
       data.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }));
       box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     }, image);
+    // Shown first, sent only when asked: the next key decides (Escape: not sent).
+    const pastedBar = ann.getByRole('group', { name: 'Pasted files, not sent yet' });
+    await pastedBar.waitFor();
+    expect(await pastedBar.locator('img').count()).toBe(1);
+    await ann.screenshot({ path: join(SHOTS, 'files-pasted.png') });
+    await ann.keyboard.press('Escape');
+    await expect.poll(() => pastedBar.count()).toBe(0);
+    await ann.getByRole('textbox', { name: /general/ }).evaluate((box, bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'pasted.png', { type: 'image/png' }));
+      box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, image);
+    await ann.getByRole('button', { name: 'Send pasted' }).waitFor();
+    await ann.keyboard.press('Enter');
     await expect.poll(() => rowOf(bo, 'pasted.png').getAttribute('data-state'), { timeout: 30_000 }).toBe('complete');
+    expect(await bo.locator('.file', { hasText: 'pasted.png' }).count()).toBe(1); // the one not sent never was
     await expect
       .poll(() =>
         rowOf(bo, 'pasted.png')
