@@ -189,7 +189,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     expect(await label.getAttribute('title')).toBe(name);
   }, 60_000);
 
-  it('an SVG is never drawn inline: it is offered as a download', async () => {
+  it('an SVG is never drawn inline, nor bytes that are not the image they claim: both are downloads', async () => {
     const ann = await openAs('Ann');
     const bo = await openAs('Bo');
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__xss=1"><script>window.__xss=1</script></svg>';
@@ -199,6 +199,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('files end to end (Chromium + h
     expect(await row.locator('img, svg, object, iframe').count()).toBe(0);
     await row.getByRole('button', { name: 'Download' }).waitFor();
     expect(await bo.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+
+    // Text that says it is a PNG is not drawn either, and the row says why.
+    await attach(ann, 'fake.png', new TextEncoder().encode('not a png at all'), 'image/png');
+    const fake = rowOf(bo, 'fake.png');
+    await expect.poll(() => fake.getAttribute('data-state'), { timeout: 30_000 }).toBe('complete');
+    await expect.poll(() => fake.textContent()).toContain('its bytes are not the image type it says it is');
+    expect(await fake.locator('img').count()).toBe(0);
   }, 90_000);
 
   it('a pasted image and dropped files are sent; the drop target shows while dragging', async () => {

@@ -378,6 +378,7 @@ export const en = {
   'files.continue': 'Pick the file to continue…',
   'files.notThatFile': 'That is not this file: this one is {size}.',
   'files.showImage': 'Show image ({size})',
+  'files.notDrawn': 'Not shown here: its bytes are not the image type it says it is.',
   'files.cancelWhenBack': 'The host is told as soon as it is back.',
   'files.failure.hash_mismatch': 'the host received other bytes than were sent (SHA-256 mismatch)',
   'files.failure.stalled': 'the upload stopped for too long and the host gave it up',

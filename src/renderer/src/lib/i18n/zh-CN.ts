@@ -369,6 +369,7 @@ export const zhCN: Record<MessageKey, string> = {
   'files.continue': '选择文件以继续…',
   'files.notThatFile': '这不是该文件：它的大小是 {size}。',
   'files.showImage': '显示图片（{size}）',
+  'files.notDrawn': '此处不显示：它的内容与声称的图片类型不符。',
   'files.cancelWhenBack': '主机恢复后会立即收到通知。',
   'files.failure.hash_mismatch': '主机收到的字节与发送的不一致（SHA-256 不匹配）',
   'files.failure.stalled': '上传停顿太久，主机已放弃',
