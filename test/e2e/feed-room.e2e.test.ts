@@ -3,15 +3,15 @@
 // (charts capped and collapsible, remembered, closed by default on a phone; one line per feed in
 // the status strip), the host's metrics are charted per unit with their newest values shown, the
 // charts keep their order, and feed output is not read out by a screen reader (state changes are).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 import { joinFromHome, openNamed, PHONE } from '../helpers/web-page.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'tincan-feed-room-e2e-'));
@@ -21,8 +21,6 @@ let host: HostProcess;
 
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
   // A gauge printing key=value numbers five times a second (with a long command line), a command
   // that is not there (failed once), one that keeps exiting (its state keeps changing), and the
   // host's own metrics.
@@ -31,22 +29,14 @@ beforeAll(async () => {
     gauge,
     `let i = 0; setInterval(() => console.log('tick ' + i + ' cpu=' + (i % 50) + ' mem=' + ((i++ * 3) % 100)), 200);`,
   );
-  host = await spawnHost([
-    ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'data'), '--web', webRoot],
+  ({ browser, host } = await startWebHost(join(dir, 'data'), [
     ...['--feed', `ops=${process.execPath} ${gauge} ${LONG}`, '--feed', 'ops=no-such-command-xyz --flag'],
     ...['--feed', `ops=sh -c 'sleep 1; exit 3'`],
     ...['--metrics', 'ops'],
-  ]);
+  ]));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (host) {
-    host.child.kill('SIGTERM');
-    await host.exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dir));
 
 async function height(page: Page, selector: string): Promise<number> {
   return (await page.locator(selector).first().boundingBox())?.height ?? 0;

@@ -3,14 +3,14 @@
 // Feeds in Chromium against the headless host: two members see the same command output, a late
 // joiner sees the earlier lines, colour codes become styled spans, an XSS payload printed by the
 // command stays text, and a chart draws live from JSON lines (10 series at 20 Hz, no freeze).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'tincan-feeds-e2e-'));
@@ -21,8 +21,6 @@ let host: HostProcess;
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
   mkdirSync(SHOTS, { recursive: true });
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
   // A log: a few lines (one red, one an XSS payload), then quiet. And a gauge: 10 numbers at 20 Hz.
   const log = join(dir, 'log.js');
   writeFileSync(
@@ -36,21 +34,13 @@ beforeAll(async () => {
     `let i = 0; setInterval(() => { const o = {}; for (let k = 0; k < 10; k++) o['s' + k] = Math.sin(i / 10 + k) * 10 + k * 5; i++;
      console.log(JSON.stringify(o)); }, 50);`,
   );
-  host = await spawnHost([
-    ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'data'), '--web', webRoot],
+  ({ browser, host } = await startWebHost(join(dir, 'data'), [
     ...['--feed', `ops=${process.execPath} ${log}`, '--feed', `gauges=${process.execPath} ${gauge}`],
     ...['--feed', `repl=sh -c 'while read l; do echo "got $l"; done'`, '--feed-stdin', 'repl=everyone'],
-  ]);
+  ]));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (host) {
-    host.child.kill('SIGTERM');
-    await host.exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dir));
 
 async function openAs(nick: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();

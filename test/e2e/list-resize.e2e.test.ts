@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 // Code inside page.evaluate runs in Chromium, so this file also sees the DOM types.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 import { TestClient } from '../helpers/test-client.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
 import { joinFromHome, openNamed } from '../helpers/web-page.ts';
 
 /**
@@ -25,12 +25,9 @@ let bot: TestClient;
 
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
-  host = await spawnHost([
-    ...['--port', '0', '--bind', '127.0.0.1', '--data', dataDir, '--room', 'general', '--web', webRoot],
-    ...['--limit', 'ratePerSecond=500', '--limit', 'rateBurst=500'],
-  ]);
+  ({ browser, host } = await startWebHost(dataDir, [
+    ...['--room', 'general', '--limit', 'ratePerSecond=500', '--limit', 'rateBurst=500'],
+  ]));
   bot = await TestClient.greeted(`ws://127.0.0.1:${host.port}/ws`, 'Bot', 'device-bot-resize');
   bot.send({ type: 'join', room: 'general' });
   await bot.next('joined');
@@ -45,10 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.close();
-  await browser?.close();
-  host?.child.kill('SIGTERM');
-  await host?.exited;
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopWebHost(browser, host, dataDir);
 });
 
 /** Reader's page in `general`, at `viewport` (named and joined on a wide screen, where the settings are in view). */

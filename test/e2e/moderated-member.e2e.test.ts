@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 import { joinFromHome, openNamed } from '../helpers/web-page.ts';
 
 /**
@@ -19,19 +19,10 @@ let host: HostProcess;
 
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
-  host = await spawnHost(
-    [...['--port', '0', '--bind', '127.0.0.1', '--data', dataDir, '--room', 'general', '--web', webRoot]],
-    { stdin: 'pipe' },
-  );
+  ({ browser, host } = await startWebHost(dataDir, ['--room', 'general'], { stdin: 'pipe' }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  host?.child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dataDir));
 
 /** The member id the console's `who` lists for `nick`. */
 async function memberId(nick: string): Promise<string> {

@@ -2,15 +2,15 @@
 // Mention notifications for a browser guest, in Chromium against the headless host: nothing is
 // asked on load; "Notify me of mentions" asks (a click); granted, a mention while the page is not
 // focused makes a real Notification; denied, the page says how to allow it in the browser.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 import { joinFromHome, openNamed } from '../helpers/web-page.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
 
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'tincan-notify-e2e-'));
@@ -19,19 +19,10 @@ let host: HostProcess;
 
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
-  host = await spawnHost(['--port', '0', '--bind', '127.0.0.1', '--data', join(dir, 'data'), '--web', webRoot]);
+  ({ browser, host } = await startWebHost(join(dir, 'data')));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (host) {
-    host.child.kill('SIGTERM');
-    await host.exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dir));
 
 /**
  * Answer the page's permission prompt as the reader would ("Allow" or "Block"): headless Chromium

@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 // Code inside page.evaluate runs in Chromium, so this file also sees the DOM types.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 import { openNamed } from '../helpers/web-page.ts';
 
 /**
@@ -27,22 +27,14 @@ let host: HostProcess;
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
   mkdirSync(SHOTS, { recursive: true });
-  const webRoot = await buildWebClient();
-  browser = await launchChromium();
   writeFileSync(join(dataDir, 'secret.pw'), 'open sesame\n');
-  host = await spawnHost([
-    ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dataDir, 'data'), '--web', webRoot],
+  ({ browser, host } = await startWebHost(join(dataDir, 'data'), [
     ...['--room', 'general', '--password-file', `secret=${join(dataDir, 'secret.pw')}`],
     ...['--limit', `passwordBackoffBaseMs=${BACKOFF_MS}`],
-  ]);
+  ]));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  host?.child.kill('SIGTERM');
-  await host?.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dataDir));
 
 const openAs = (nick: string): Promise<Page> => openNamed(browser, host.port, nick);
 

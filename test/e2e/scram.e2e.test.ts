@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../helpers/browser.ts';
-import { spawnHost, type HostProcess } from '../helpers/host-process.ts';
-import { buildWebClient } from '../helpers/web-build.ts';
+import { hasChromium } from '../helpers/browser.ts';
+import type { HostProcess } from '../helpers/host-process.ts';
+import { startWebHost, stopWebHost } from '../helpers/web-host.ts';
 
 /**
  * A browser guest on plain http from a LAN name is not a secure context: it has no `crypto.subtle`.
@@ -19,21 +19,15 @@ let host: HostProcess;
 
 beforeAll(async () => {
   if (!hasChromium && !process.env.CI) return;
-  const webRoot = await buildWebClient();
-  browser = await launchChromium([`--host-resolver-rules=MAP ${GUEST} 127.0.0.1`]);
   writeFileSync(join(dataDir, 'vault.pw'), 'correct horse\n');
-  host = await spawnHost([
-    ...['--port', '0', '--bind', '127.0.0.1', '--data', join(dataDir, 'data'), '--web', webRoot, '--no-discovery'],
-    ...['--room', 'lobby', '--password-file', `vault=${join(dataDir, 'vault.pw')}`],
-  ]);
+  ({ browser, host } = await startWebHost(
+    join(dataDir, 'data'),
+    ['--room', 'lobby', '--password-file', `vault=${join(dataDir, 'vault.pw')}`],
+    { chromiumArgs: [`--host-resolver-rules=MAP ${GUEST} 127.0.0.1`] },
+  ));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  host?.child.kill('SIGTERM');
-  await host?.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stopWebHost(browser, host, dataDir));
 
 describe.skipIf(!hasChromium && !process.env.CI)('password rooms from a plain-http LAN page', () => {
   it('joins by SCRAM without WebCrypto, and no frame carries the password', async () => {
