@@ -1,7 +1,6 @@
 import type { ModerationResult } from '../../../../shared/moderation.ts';
+import type { ModerationAction } from '../../../../shared/protocol/index.ts';
 import type { Locale } from '../i18n/locale.svelte.ts';
-
-export type ModerationAction = 'kick' | 'ban' | 'unban' | 'mute' | 'unmute';
 
 /**
  * What an action did, in words for the operator: what it closed (kick, ban) or what it does (a mute
