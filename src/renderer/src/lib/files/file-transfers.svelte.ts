@@ -341,6 +341,7 @@ export class FileTransfers {
 
   #remember(room: string, info: FileStateInfo): void {
     this.states.set(info.file, info);
+    if (info.state !== 'uploading') this.#unfinished.delete(info.file); // only unfinished ones are kept
     this.#seenIn(room).add(info.file);
     const upload = this.uploadOf(info.file);
     if (!upload || upload.finished) return;
@@ -412,7 +413,8 @@ export class FileTransfers {
       const body = read.content.body;
       const file = body.file;
       this.#seenIn(room).add(file);
-      if (isMine(message, this.#port.device()) && !this.uploadOf(file) && !this.uploads.has(message.id))
+      const ours = isMine(message, this.#port.device()) && !this.uploadOf(file) && !this.uploads.has(message.id);
+      if (ours && !this.#settled(file))
         this.#unfinished.set(file, { room, id: message.id, name: body.name, size: body.size });
       if (!this.states.has(file)) this.#ask(room, file);
     }
